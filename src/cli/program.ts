@@ -1,0 +1,22 @@
+/**
+ * Assembles the `centaur` command from its subcommands. Each subcommand lives in
+ * src/cli/commands/<name>.ts and exports `register(program)`; add it to the list below.
+ */
+import { Command } from 'commander';
+import { VERSION } from '../version.js';
+
+type Registration = (program: Command) => void;
+
+const registrations: Registration[] = [];
+
+export function buildProgram(): Command {
+  const program = new Command('centaur')
+    .description(
+      'Centaur: a trading control system for Alpaca. The person decides; the machine guards the account.',
+    )
+    .version(VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of registrations) register(program);
+  return program;
+}

@@ -1,0 +1,5 @@
+/** The running Centaur version, reported in logs, heartbeats and `centaur --version`. */
+import { createRequire } from 'node:module';
+
+const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+export const VERSION: string = pkg.version;
