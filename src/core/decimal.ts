@@ -2,7 +2,7 @@
  * Decimal arithmetic for money and quantities. Everything that is a price, a quantity or an
  * amount travels as a decimal string and is computed with decimal.js, never with binary floats.
  */
-import DecimalJs from 'decimal.js';
+import { Decimal as DecimalJs } from 'decimal.js';
 
 export const Decimal = DecimalJs.clone({ precision: 40, rounding: DecimalJs.ROUND_HALF_EVEN });
 export type Decimal = InstanceType<typeof Decimal>;
