@@ -1,0 +1,171 @@
+/**
+ * The Store port: the ledger. One repository per table family, every call keyed by profile so
+ * one database serves several accounts. Storage adapters (src/adapters/storage) implement it for
+ * SQLite and Postgres; `transaction` runs a unit of work on one connection, all or nothing.
+ */
+import type { AuditEvent, AuditEventInput } from '../core/audit.js';
+import type { Command, CommandOutcome, CommandStatus } from '../core/command.js';
+import type { DecimalString } from '../core/decimal.js';
+import type { Draft, DraftStatus } from '../core/draft.js';
+import type { Fill } from '../core/fill.js';
+import type { Order, OrderUpdateOutcome } from '../core/order.js';
+import type { AccountSnapshot, Position } from '../core/position.js';
+import type { Timestamp } from '../core/time.js';
+import type { TradingStateRecord } from '../core/trading-state.js';
+
+export interface OrderListQuery {
+  status?: 'open' | 'closed' | 'all';
+  symbol?: string;
+  /** Only orders created at or after this time. */
+  since?: Timestamp;
+  limit?: number;
+}
+
+export interface OrderRepository {
+  /** Applies a broker update monotonically (see core/order.ts) and stores the winner. */
+  apply(profileId: string, order: Order): Promise<OrderUpdateOutcome>;
+  get(profileId: string, id: string): Promise<Order | null>;
+  getByClientOrderId(profileId: string, clientOrderId: string): Promise<Order | null>;
+  list(profileId: string, query?: OrderListQuery): Promise<Order[]>;
+}
+
+export interface FillRepository {
+  /** Inserts a fill once per execution id; returns false for a duplicate. */
+  insert(profileId: string, fill: Fill): Promise<boolean>;
+  list(
+    profileId: string,
+    query?: { symbol?: string; orderId?: string; since?: Timestamp; limit?: number },
+  ): Promise<Fill[]>;
+  /** The time of the latest fill stored, the watermark for back-filling. */
+  latestAt(profileId: string): Promise<Timestamp | null>;
+}
+
+export interface PositionRepository {
+  /** Replaces the profile's positions with the broker's REST view. */
+  replaceAll(profileId: string, positions: Position[], asOf: Timestamp): Promise<void>;
+  /** Applies a quantity the stream reported (provisional until the next REST refresh). */
+  applyStreamQty(
+    profileId: string,
+    symbol: string,
+    qty: DecimalString,
+    fillPrice: DecimalString,
+    at: Timestamp,
+  ): Promise<void>;
+  list(profileId: string): Promise<Position[]>;
+}
+
+export interface AccountRepository {
+  append(profileId: string, snapshot: AccountSnapshot): Promise<void>;
+  latest(profileId: string): Promise<AccountSnapshot | null>;
+  series(
+    profileId: string,
+    query?: { since?: Timestamp; until?: Timestamp; limit?: number },
+  ): Promise<AccountSnapshot[]>;
+}
+
+export interface CommandListQuery {
+  status?: CommandStatus;
+  type?: string;
+  limit?: number;
+}
+
+export interface CommandRepository {
+  /**
+   * Stores a new queued command. With an idempotency key already used by the profile, returns the
+   * existing command instead (`created: false`).
+   */
+  create(command: Command): Promise<{ command: Command; created: boolean }>;
+  get(profileId: string, id: string): Promise<Command | null>;
+  list(profileId: string, query?: CommandListQuery): Promise<Command[]>;
+  /** Moves queued|running -> running (a claim); null when the command is already terminal. */
+  claim(profileId: string, id: string, at: Timestamp): Promise<Command | null>;
+  /** Records a terminal outcome once; returns null when the command was already terminal. */
+  finish(profileId: string, id: string, outcome: CommandOutcome, at: Timestamp): Promise<Command | null>;
+}
+
+export interface DraftRepository {
+  create(draft: Draft): Promise<void>;
+  get(profileId: string, id: string): Promise<Draft | null>;
+  /** staged -> confirmed with the command id, exactly once; false when the draft was not staged. */
+  confirm(profileId: string, id: string, commandId: string): Promise<boolean>;
+  setStatus(profileId: string, id: string, status: DraftStatus): Promise<void>;
+}
+
+export interface TradingStateRepository {
+  get(profileId: string): Promise<TradingStateRecord | null>;
+  set(record: TradingStateRecord): Promise<void>;
+}
+
+export interface AuditQuery {
+  action?: string;
+  actor?: string;
+  correlationId?: string;
+  since?: Timestamp;
+  until?: Timestamp;
+  afterSeq?: number;
+  limit?: number;
+}
+
+export interface AuditRepository {
+  /** Appends an event at the end of the profile's hash chain. */
+  append(input: AuditEventInput): Promise<AuditEvent>;
+  list(profileId: string, query?: AuditQuery): Promise<AuditEvent[]>;
+}
+
+export interface Lease {
+  profileId: string;
+  holder: string;
+  expiresAt: Timestamp;
+}
+
+export interface LeaseRepository {
+  /** Takes or renews the profile lease when free, expired or already ours; false otherwise. */
+  acquire(profileId: string, holder: string, now: Timestamp, expiresAt: Timestamp): Promise<boolean>;
+  release(profileId: string, holder: string): Promise<void>;
+  get(profileId: string): Promise<Lease | null>;
+}
+
+export interface Heartbeat {
+  profileId: string;
+  environment: 'paper' | 'live';
+  holder: string;
+  version: string;
+  streamState: string;
+  lastEventAt: Timestamp | null;
+  lastSyncAt: Timestamp | null;
+  lagMs: number | null;
+  at: Timestamp;
+  detail: Readonly<Record<string, unknown>>;
+}
+
+export interface HeartbeatRepository {
+  write(heartbeat: Heartbeat): Promise<void>;
+  read(profileId: string): Promise<Heartbeat | null>;
+}
+
+/** Small named values per profile: sync watermarks and the like. */
+export interface WatermarkRepository {
+  get(profileId: string, key: string): Promise<string | null>;
+  set(profileId: string, key: string, value: string): Promise<void>;
+}
+
+export interface Repositories {
+  orders: OrderRepository;
+  fills: FillRepository;
+  positions: PositionRepository;
+  accounts: AccountRepository;
+  commands: CommandRepository;
+  drafts: DraftRepository;
+  tradingState: TradingStateRepository;
+  audit: AuditRepository;
+  leases: LeaseRepository;
+  heartbeats: HeartbeatRepository;
+  watermarks: WatermarkRepository;
+}
+
+export interface Store extends Repositories {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs `work` in one transaction: all of it is stored, or none. */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
