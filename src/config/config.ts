@@ -1,0 +1,325 @@
+/**
+ * Centaur's configuration: one zod schema over the environment (and an optional `.env`, read by
+ * environment.ts). Parsing reports every bad variable at once, derives the trading stream URL
+ * from the trading base URL, refuses a paper flag that contradicts a known Alpaca host, warns
+ * about unknown ALPACA_*, ENGINE_* and RISK_* variables, and returns a frozen, typed result.
+ */
+import { z } from 'zod';
+import type { Environment } from './environment.js';
+import { Secret } from './secret.js';
+
+export const ALPACA_PAPER_URL = 'https://paper-api.alpaca.markets';
+export const ALPACA_LIVE_URL = 'https://api.alpaca.markets';
+export const ALPACA_DATA_URL = 'https://data.alpaca.markets';
+
+/** Every variable Centaur reads, with its aliases (checked in order after the canonical name). */
+export const VARIABLES = {
+  ALPACA_API_KEY: ['ALPACA_API_KEY_ID', 'APCA_API_KEY_ID'],
+  ALPACA_API_SECRET: ['ALPACA_API_SECRET_KEY', 'APCA_API_SECRET_KEY'],
+  ALPACA_TRADING_BASE_URL: ['ALPACA_API_TRADING_URL'],
+  ALPACA_DATA_BASE_URL: [],
+  ALPACA_PAPER_TRADING: [],
+  ALPACA_DATA_FEED: [],
+  CENTAUR_LIVE_TRADING: [],
+  DATABASE_URL: ['DB_URL', 'SQLITE_URL'],
+  REDIS_URL: [],
+  COMMAND_QUEUE_NAME: [],
+  ENGINE_PROFILE_ID: ['PROFILE_ID'],
+  ENGINE_POLL_INTERVAL_SECONDS: [],
+  ENGINE_SYNC_MIN_INTERVAL_SECONDS: [],
+  ENGINE_ENABLE_TRADING_WS: [],
+  ENGINE_TRADING_WS_MAX_BACKOFF_SECONDS: [],
+  API_HOST: [],
+  API_PORT: [],
+  API_TOKEN: [],
+  DRAFT_TTL_SECONDS: [],
+  LOG_LEVEL: [],
+} as const satisfies Record<string, readonly string[]>;
+
+export type VariableName = keyof typeof VARIABLES;
+
+/** Extra variables owned by later capabilities (risk limits, notifications) register here. */
+const KNOWN_PREFIXED = new Set<string>(
+  Object.entries(VARIABLES).flatMap(([name, aliases]) => [name, ...aliases]),
+);
+
+export function registerKnownVariables(names: readonly string[]): void {
+  for (const name of names) KNOWN_PREFIXED.add(name);
+}
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), 'expected true or false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveNumber = (max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'expected a positive number of seconds')
+    .transform(Number)
+    .refine((v) => v > 0 && v <= max, `expected a number above 0 and at most ${max}`);
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const url = new URL(v);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'expected an http:// or https:// URL')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const schema = z.object({
+  ALPACA_API_KEY: z.string().trim().min(1, 'must not be empty').optional(),
+  ALPACA_API_SECRET: z.string().trim().min(1, 'must not be empty').optional(),
+  ALPACA_TRADING_BASE_URL: httpUrl.optional(),
+  ALPACA_DATA_BASE_URL: httpUrl.default(ALPACA_DATA_URL),
+  ALPACA_PAPER_TRADING: bool.default(true),
+  ALPACA_DATA_FEED: z.enum(['iex', 'sip'], { message: 'expected iex or sip' }).default('iex'),
+  CENTAUR_LIVE_TRADING: z
+    .enum(['enabled', 'disabled'], { message: 'expected enabled or disabled' })
+    .default('disabled'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'expected sqlite:<path> or postgres://user@host:port/db')
+    .default('sqlite:./data/centaur.db'),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\/.+/, 'expected redis://host:port')
+    .optional(),
+  COMMAND_QUEUE_NAME: z.string().trim().min(1, 'must not be empty').default('centaur:commands'),
+  ENGINE_PROFILE_ID: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, _ or -')
+    .default('default'),
+  ENGINE_POLL_INTERVAL_SECONDS: positiveNumber(3600).default(10),
+  ENGINE_SYNC_MIN_INTERVAL_SECONDS: positiveNumber(600).default(3),
+  ENGINE_ENABLE_TRADING_WS: bool.default(true),
+  ENGINE_TRADING_WS_MAX_BACKOFF_SECONDS: positiveNumber(3600).default(30),
+  API_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  API_PORT: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'expected a port number')
+    .transform(Number)
+    .refine((v) => v >= 0 && v <= 65535, 'expected a port between 0 and 65535')
+    .default(8000),
+  API_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  DRAFT_TTL_SECONDS: positiveNumber(3600).default(60),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'expected fatal, error, warn, info, debug, trace or silent',
+    })
+    .default('info'),
+});
+
+export interface Config {
+  environment: 'paper' | 'live';
+  profileId: string;
+  broker: {
+    /** `simulator` when no keys are configured: the embedded paper broker. */
+    mode: 'simulator' | 'alpaca';
+    paper: boolean;
+    keyId: Secret | null;
+    secret: Secret | null;
+    tradingBaseUrl: string;
+    streamUrl: string;
+    dataBaseUrl: string;
+    dataFeed: 'iex' | 'sip';
+    liveTradingEnabled: boolean;
+  };
+  database: { url: string; dialect: 'sqlite' | 'postgres' };
+  bus: { kind: 'redis' | 'embedded'; redisUrl: string | null; queueName: string; streamName: string };
+  engine: {
+    pollIntervalSeconds: number;
+    syncMinIntervalSeconds: number;
+    enableTradingWs: boolean;
+    tradingWsMaxBackoffSeconds: number;
+  };
+  api: { host: string; port: number; token: Secret | null };
+  draftTtlSeconds: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Likely typos: unknown ALPACA_*, ENGINE_* and RISK_* variables. */
+  warnings: readonly string[];
+}
+
+export interface ConfigIssue {
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  readonly exitCode = 2;
+  constructor(readonly issues: readonly ConfigIssue[]) {
+    super(
+      `Invalid configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
+        issues.map((i) => `  - ${i.variable}: ${i.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Picks each variable from its canonical name or first alias; two different values is an error. */
+function collect(env: Environment, issues: ConfigIssue[]): Record<string, string> {
+  const raw: Record<string, string> = {};
+  for (const [name, aliases] of Object.entries(VARIABLES)) {
+    const present = [name, ...aliases].filter((n) => env[n] !== undefined && env[n] !== '');
+    const first = present[0];
+    if (first === undefined) continue;
+    const values = new Set(present.map((n) => env[n]));
+    if (values.size > 1) {
+      issues.push({
+        variable: name,
+        message: `set more than once with different values (${present.join(', ')})`,
+      });
+    }
+    raw[name] = env[first] as string;
+  }
+  return raw;
+}
+
+function unknownVariables(env: Environment): string[] {
+  return Object.keys(env)
+    .filter((n) => /^(ALPACA|ENGINE|RISK)_/.test(n) && !KNOWN_PREFIXED.has(n))
+    .sort()
+    .map((n) => `unknown variable ${n} (a typo?) is ignored`);
+}
+
+/** The trade_updates stream URL of a trading base URL: same host, ws(s) scheme, path /stream. */
+export function streamUrlFor(tradingBaseUrl: string): string {
+  const url = new URL(tradingBaseUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/stream`;
+  url.search = '';
+  return url.toString();
+}
+
+function checkPaperAgainstUrl(paper: boolean, baseUrl: string | undefined, issues: ConfigIssue[]): void {
+  if (baseUrl === undefined) return;
+  const host = new URL(baseUrl).host;
+  if (paper && host === new URL(ALPACA_LIVE_URL).host) {
+    issues.push({
+      variable: 'ALPACA_PAPER_TRADING',
+      message: `is true but ALPACA_TRADING_BASE_URL points at live trading (${baseUrl}); set ALPACA_PAPER_TRADING=false for live or use ${ALPACA_PAPER_URL}`,
+    });
+  }
+  if (!paper && host === new URL(ALPACA_PAPER_URL).host) {
+    issues.push({
+      variable: 'ALPACA_PAPER_TRADING',
+      message: `is false but ALPACA_TRADING_BASE_URL points at paper trading (${baseUrl})`,
+    });
+  }
+}
+
+/** Parses the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Environment): Readonly<Config> {
+  const issues: ConfigIssue[] = [];
+  const raw = collect(env, issues);
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      issues.push({ variable: String(issue.path[0] ?? '(environment)'), message: issue.message });
+    }
+    throw new ConfigError(issues);
+  }
+  const v = parsed.data;
+  if ((v.ALPACA_API_KEY === undefined) !== (v.ALPACA_API_SECRET === undefined)) {
+    const missing = v.ALPACA_API_KEY === undefined ? 'ALPACA_API_KEY' : 'ALPACA_API_SECRET';
+    issues.push({ variable: missing, message: 'is required when the other Alpaca credential is set' });
+  }
+  checkPaperAgainstUrl(v.ALPACA_PAPER_TRADING, v.ALPACA_TRADING_BASE_URL, issues);
+  if (!isLoopback(v.API_HOST) && v.API_TOKEN === undefined) {
+    issues.push({
+      variable: 'API_TOKEN',
+      message: `is required when API_HOST (${v.API_HOST}) is not a loopback address`,
+    });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return freeze(build(v, unknownVariables(env)));
+}
+
+type Parsed = z.infer<typeof schema>;
+
+function build(v: Parsed, warnings: string[]): Config {
+  const tradingBaseUrl =
+    v.ALPACA_TRADING_BASE_URL ?? (v.ALPACA_PAPER_TRADING ? ALPACA_PAPER_URL : ALPACA_LIVE_URL);
+  const hasKeys = v.ALPACA_API_KEY !== undefined && v.ALPACA_API_SECRET !== undefined;
+  return {
+    environment: v.ALPACA_PAPER_TRADING ? 'paper' : 'live',
+    profileId: v.ENGINE_PROFILE_ID,
+    broker: {
+      mode: hasKeys ? 'alpaca' : 'simulator',
+      paper: v.ALPACA_PAPER_TRADING,
+      keyId: v.ALPACA_API_KEY === undefined ? null : new Secret(v.ALPACA_API_KEY),
+      secret: v.ALPACA_API_SECRET === undefined ? null : new Secret(v.ALPACA_API_SECRET),
+      tradingBaseUrl,
+      streamUrl: streamUrlFor(tradingBaseUrl),
+      dataBaseUrl: v.ALPACA_DATA_BASE_URL,
+      dataFeed: v.ALPACA_DATA_FEED,
+      liveTradingEnabled: v.CENTAUR_LIVE_TRADING === 'enabled',
+    },
+    database: { url: v.DATABASE_URL, dialect: v.DATABASE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres' },
+    bus: {
+      kind: v.REDIS_URL === undefined ? 'embedded' : 'redis',
+      redisUrl: v.REDIS_URL ?? null,
+      queueName: v.COMMAND_QUEUE_NAME,
+      streamName: `${v.COMMAND_QUEUE_NAME}:${v.ENGINE_PROFILE_ID}`,
+    },
+    engine: {
+      pollIntervalSeconds: v.ENGINE_POLL_INTERVAL_SECONDS,
+      syncMinIntervalSeconds: v.ENGINE_SYNC_MIN_INTERVAL_SECONDS,
+      enableTradingWs: v.ENGINE_ENABLE_TRADING_WS,
+      tradingWsMaxBackoffSeconds: v.ENGINE_TRADING_WS_MAX_BACKOFF_SECONDS,
+    },
+    api: {
+      host: v.API_HOST,
+      port: v.API_PORT,
+      token: v.API_TOKEN === undefined ? null : new Secret(v.API_TOKEN),
+    },
+    draftTtlSeconds: v.DRAFT_TTL_SECONDS,
+    logLevel: v.LOG_LEVEL,
+    warnings,
+  };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function freeze<T>(value: T): Readonly<T> {
+  if (value !== null && typeof value === 'object' && !(value instanceof Secret) && !Object.isFrozen(value)) {
+    for (const member of Object.values(value)) freeze(member);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The configuration as printable JSON: secrets masked, URLs with passwords masked. */
+export function describeConfig(config: Readonly<Config>): Record<string, unknown> {
+  return JSON.parse(
+    JSON.stringify(
+      { ...config, database: { ...config.database, url: maskUrlPassword(config.database.url) } },
+      (_k, v) => (typeof v === 'string' && /^rediss?:\/\//.test(v) ? maskUrlPassword(v) : v),
+    ),
+  ) as Record<string, unknown>;
+}
+
+/** The password of a connection URL (database, Redis), to scrub it from logs. */
+export function urlPassword(url: string | null): string | null {
+  if (url === null) return null;
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@/]+)@/i.exec(url);
+  return match?.[1] ? decodeURIComponent(match[1]) : null;
+}
+
+export function maskUrlPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1********@');
+}

@@ -1,0 +1,106 @@
+/**
+ * Structured logs (pino): JSON lines carrying service, profile, environment and version, or
+ * readable lines on a terminal. Secrets are removed twice: known secret fields are redacted by
+ * path, and every configured secret value is scrubbed from each line before it is written, so a
+ * key that slips into a message or an error text still never reaches the output.
+ */
+import { type DestinationStream, type Logger, pino } from 'pino';
+import pretty from 'pino-pretty';
+import { type Config, urlPassword } from '../config/config.js';
+import type { Secret } from '../config/secret.js';
+import { VERSION } from '../version.js';
+
+export type { Logger };
+
+export const REDACTED = '[REDACTED]';
+
+/** Field paths that hold secrets wherever they appear in a log object. */
+export const REDACT_PATHS = [
+  'secret',
+  'token',
+  'password',
+  'apiKey',
+  'keyId',
+  '*.secret',
+  '*.token',
+  '*.password',
+  '*.apiKey',
+  '*.keyId',
+  'headers.authorization',
+  'req.headers.authorization',
+  'headers["apca-api-secret-key"]',
+  'headers["apca-api-key-id"]',
+  'req.headers["apca-api-secret-key"]',
+  'req.headers["apca-api-key-id"]',
+];
+
+export interface LoggerOptions {
+  service: string;
+  profileId: string;
+  environment: 'paper' | 'live';
+  level?: string;
+  /** Secret values scrubbed from every line. */
+  secrets?: ReadonlyArray<Secret | string | null | undefined>;
+  /** Where lines go (default: stdout, pretty-printed when it is a terminal). */
+  destination?: DestinationStream;
+  pretty?: boolean;
+}
+
+/** Replaces every occurrence of each secret value in a line. */
+export function scrubSecrets(line: string, secrets: readonly string[]): string {
+  let out = line;
+  for (const value of secrets) {
+    if (value.length >= 4 && out.includes(value)) out = out.split(value).join(REDACTED);
+  }
+  return out;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const secrets = (options.secrets ?? [])
+    .map((s) => (s === null || s === undefined ? '' : typeof s === 'string' ? s : s.reveal()))
+    .filter((s) => s.length >= 4);
+  const usePretty = options.pretty ?? (options.destination === undefined && process.stdout.isTTY === true);
+  const destination =
+    options.destination ??
+    (usePretty
+      ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+      : pino.destination(1));
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: {
+        service: options.service,
+        profile: options.profileId,
+        environment: options.environment,
+        version: VERSION,
+      },
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      hooks: { streamWrite: (line) => scrubSecrets(line, secrets) },
+    },
+    destination,
+  );
+}
+
+/** The logger of a Centaur process, from its configuration. */
+export function loggerFromConfig(
+  config: Readonly<Config>,
+  service: string,
+  destination?: DestinationStream,
+): Logger {
+  return createLogger({
+    service,
+    profileId: config.profileId,
+    environment: config.environment,
+    level: config.logLevel,
+    secrets: [
+      config.broker.keyId,
+      config.broker.secret,
+      config.api.token,
+      urlPassword(config.database.url),
+      urlPassword(config.bus.redisUrl),
+    ],
+    ...(destination ? { destination } : {}),
+  });
+}
