@@ -4,10 +4,11 @@
  */
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import * as configCommand from './commands/config.js';
 
 type Registration = (program: Command) => void;
 
-const registrations: Registration[] = [];
+const registrations: Registration[] = [configCommand.register];
 
 export function buildProgram(): Command {
   const program = new Command('centaur')
