@@ -1,0 +1,65 @@
+/**
+ * SQLite through better-sqlite3. The file's directory is created, and the connection is tuned
+ * for a ledger: WAL journal, foreign keys on, a 5 s busy timeout, synchronous=NORMAL.
+ * Transactions start with BEGIN IMMEDIATE, so a read-then-write unit of work (an order update,
+ * an audit append) takes the write lock up front and two processes on one file serialise instead
+ * of failing on a lock upgrade.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  SqliteAdapter,
+  SqliteDriver,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+
+export const SQLITE_PRAGMAS = [
+  'journal_mode = WAL',
+  'foreign_keys = ON',
+  'busy_timeout = 5000',
+  'synchronous = NORMAL',
+] as const;
+
+/** Opens the database file (creating its directory) and applies the pragmas. */
+export function openSqlite(path: string, memory: boolean): BetterSqlite3.Database {
+  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  const database = new BetterSqlite3(path);
+  for (const pragma of SQLITE_PRAGMAS) database.pragma(pragma);
+  return database;
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+export class CentaurSqliteDialect implements Dialect {
+  constructor(private readonly database: BetterSqlite3.Database) {}
+
+  createDriver(): Driver {
+    return new ImmediateSqliteDriver({ database: this.database });
+  }
+
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+
+  createAdapter(): DialectAdapter {
+    return new SqliteAdapter();
+  }
+
+  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
+  }
+}
