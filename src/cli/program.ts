@@ -4,11 +4,17 @@
  */
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import * as arkHoldingsCommand from './commands/ark-holdings.js';
 import * as configCommand from './commands/config.js';
+import * as earningsCalendarCommand from './commands/earnings-calendar.js';
 
 type Registration = (program: Command) => void;
 
-const registrations: Registration[] = [configCommand.register];
+const registrations: Registration[] = [
+  configCommand.register,
+  earningsCalendarCommand.register,
+  arkHoldingsCommand.register,
+];
 
 export function buildProgram(): Command {
   const program = new Command('centaur')
