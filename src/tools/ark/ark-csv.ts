@@ -145,7 +145,7 @@ export function parseArkCsv(text: string, source: string): Snapshot {
         first !== null &&
         row.fields.length === header.fields.length &&
         field(row, index, 'fund') === first.fund;
-      if ((holdings.length === 0 && !isBlank(row)) || sameFund) {
+      if ((holdings.length === 0 && trailerLine === null && !isBlank(row)) || sameFund) {
         throw new CsvParseError(
           source,
           row.line,

@@ -29,11 +29,17 @@ function signed(value: string, places = 0): string {
     : formatNumber(value, places);
 }
 
+/** Signed dollars: "+$1,234", "-$5,001,563", "$0". */
+function money(value: string): string {
+  const text = signed(value);
+  return /^[+-]/.test(text) ? `${text[0]}$${text.slice(1)}` : `$${text}`;
+}
+
 function changeRow(c: HoldingChange): string {
   const pct = c.sharesDeltaPct === null ? '' : ` (${signed(c.sharesDeltaPct, 2)}%)`;
   const shares = c.label === 'drift' ? formatNumber(c.sharesAfter) : `${signed(c.sharesDelta)}${pct}`;
   const weight = `${c.weightBefore}% → ${c.weightAfter}% (${signed(c.weightDelta, 2)} pp)`;
-  const value = c.label === 'drift' ? '—' : `$${signed(c.estimatedTradeValue)}`;
+  const value = c.label === 'drift' ? '—' : money(c.estimatedTradeValue);
   return `| ${LABEL_TEXT[c.label]} | ${c.symbol} | ${c.company} | ${shares} | ${weight} | ${value} |`;
 }
 
@@ -58,7 +64,7 @@ function summaryRow(s: TickerSummary): string {
   const funds = s.funds.map(
     (f) => `${f.fund} ${LABEL_TEXT[f.label]}${f.label === 'drift' ? '' : ` ${signed(f.sharesDelta)}`}`,
   );
-  return `| ${s.symbol} | ${s.company} | ${s.direction} | ${signed(s.netSharesDelta)} | $${signed(s.netEstimatedTradeValue)} | ${funds.join('; ')} |`;
+  return `| ${s.symbol} | ${s.company} | ${s.direction} | ${signed(s.netSharesDelta)} | ${money(s.netEstimatedTradeValue)} | ${funds.join('; ')} |`;
 }
 
 export function renderMarkdown(report: ArkReport): string {
