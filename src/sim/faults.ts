@@ -1,0 +1,61 @@
+/**
+ * Injected faults for resilience tests (POST /_sim/faults): random REST errors, REST delay,
+ * refused stream upgrades for a while, dropped or duplicated trade events.
+ * Must preserve: an empty object clears every fault; unknown keys and out-of-range values are
+ * rejected with 422 rather than silently ignored.
+ */
+import { simErrors } from './errors.js';
+
+export interface FaultSettings {
+  rest_error_rate: number;
+  rest_error_status: number;
+  rest_delay_ms: number;
+  refuse_stream_ms: number;
+  drop_events: string[];
+  drop_event_rate: number;
+  duplicate_event_rate: number;
+}
+
+export function noFaults(): FaultSettings {
+  return {
+    rest_error_rate: 0,
+    rest_error_status: 500,
+    rest_delay_ms: 0,
+    refuse_stream_ms: 0,
+    drop_events: [],
+    drop_event_rate: 0,
+    duplicate_event_rate: 0,
+  };
+}
+
+function num(body: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
+  const v = body[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+    throw simErrors.invalid(`${key} must be a number between ${min} and ${max}`);
+  }
+  return v;
+}
+
+const KEYS = new Set(Object.keys(noFaults()));
+
+export function parseFaults(raw: unknown): FaultSettings {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw simErrors.malformedBody();
+  const body = raw as Record<string, unknown>;
+  for (const key of Object.keys(body)) if (!KEYS.has(key)) throw simErrors.invalid(`unknown fault ${key}`);
+  const f = noFaults();
+  f.rest_error_rate = num(body, 'rest_error_rate', 0, 1) ?? 0;
+  f.rest_error_status = num(body, 'rest_error_status', 400, 599) ?? 500;
+  f.rest_delay_ms = num(body, 'rest_delay_ms', 0, 60_000) ?? 0;
+  f.refuse_stream_ms = num(body, 'refuse_stream_ms', 0, 3_600_000) ?? 0;
+  f.drop_event_rate = num(body, 'drop_event_rate', 0, 1) ?? 0;
+  f.duplicate_event_rate = num(body, 'duplicate_event_rate', 0, 1) ?? 0;
+  const drop = body.drop_events;
+  if (drop !== undefined) {
+    if (!Array.isArray(drop) || drop.some((e) => typeof e !== 'string')) {
+      throw simErrors.invalid('drop_events must be a list of event names');
+    }
+    f.drop_events = drop as string[];
+  }
+  return f;
+}
