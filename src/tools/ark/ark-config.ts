@@ -136,7 +136,9 @@ function smtpFrom(e: z.infer<typeof EnvSchema>): SmtpSettings | null {
 
 export function loadArkConfig(flags: ArkFlags, env: Environment, read: ReadText = readText): ArkConfig {
   const f = ArkFlagsSchema.safeParse(flags);
-  const e = EnvSchema.safeParse(env);
+  const e = EnvSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== '')),
+  );
   const t = TomlSchema.safeParse(flags.config ? readToml(flags.config, read) : {});
   if (!f.success || !e.success || !t.success) {
     const problems = [...problemsOf('--', f), ...problemsOf('', e), ...problemsOf('[ark] ', t)];

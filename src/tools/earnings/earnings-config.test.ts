@@ -118,3 +118,14 @@ describe('earnings-calendar configuration', () => {
     expect(config.fromPositions).toBe('http://127.0.0.1:8000');
   });
 });
+
+describe('empty variables', () => {
+  it('treats an empty key as unset, so the missing-key message names it', () => {
+    try {
+      loadEarningsConfig({ symbols: 'AAPL' }, { FMP_API_KEY: '', FINNHUB_API_KEY: ' ' }, read);
+      throw new Error('expected a configuration error');
+    } catch (error) {
+      expect((error as Error).message).toContain('set FMP_API_KEY (primary) or FINNHUB_API_KEY');
+    }
+  });
+});

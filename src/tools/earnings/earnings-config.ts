@@ -110,9 +110,16 @@ export function readTomlTable(
   }
 }
 
+/** An empty variable (`FMP_API_KEY=` in .env) counts as unset. */
+export function withoutEmpty(env: Environment): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1].trim() !== ''),
+  );
+}
+
 function parseAll(flags: EarningsFlags, env: Environment, toml: Record<string, unknown>) {
   const f = FlagsSchema.safeParse(flags);
-  const e = EnvSchema.safeParse(env);
+  const e = EnvSchema.safeParse(withoutEmpty(env));
   const t = TomlSchema.safeParse(toml);
   const problems = [
     ...(f.success ? [] : issues('--', f.error)),

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { CalendarEntry } from './earnings-types.js';
 import { type HttpDeps, requestJson } from './http-json.js';
+import { HttpStatusError, ToolError } from './tool-errors.js';
 
 export const GOOGLE_CALENDAR_BASE = 'https://www.googleapis.com/calendar/v3';
 export const OWNER_TAG = 'earnings';
@@ -119,7 +120,9 @@ export async function listOwnEvents(target: SyncTarget, deps: HttpDeps): Promise
       { source: 'Google Calendar', url: `${eventsUrl(target)}?${params}`, init: authInit(target) },
       deps,
     );
-    const page = EventList.parse(raw);
+    const parsed = EventList.safeParse(raw);
+    if (!parsed.success) throw new ToolError('Google Calendar: unexpected events.list response');
+    const page = parsed.data;
     events.push(...page.items);
     pageToken = page.nextPageToken;
   } while (pageToken);
@@ -138,9 +141,10 @@ export async function applySync(plan: SyncPlan, target: SyncTarget, deps: HttpDe
     await requestJson({ source, url, init: authInit(target, 'PATCH', body(entry)) }, d);
   }
   for (const { id } of plan.remove) {
-    await requestJson(
-      { source, url: `${eventsUrl(target)}/${encodeURIComponent(id)}`, init: authInit(target, 'DELETE') },
-      d,
-    );
+    const url = `${eventsUrl(target)}/${encodeURIComponent(id)}`;
+    // 410 Gone / 404: deleted by someone else meanwhile — the goal is reached.
+    await requestJson({ source, url, init: authInit(target, 'DELETE') }, d).catch((error: unknown) => {
+      if (!(error instanceof HttpStatusError && (error.status === 410 || error.status === 404))) throw error;
+    });
   }
 }
