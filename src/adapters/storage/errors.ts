@@ -20,7 +20,7 @@ export class DatabaseUrlError extends Error {
   }
 }
 
-/** A migration failed; the database was left at the last migration that succeeded. */
+/** A migration failed. Kysely runs one batch in one transaction, so none of the batch is applied. */
 export class MigrationError extends Error {
   readonly code = 'MIGRATION_FAILED';
   constructor(

@@ -38,6 +38,17 @@ export function openSqlite(path: string, memory: boolean): BetterSqlite3.Databas
   return database;
 }
 
+/**
+ * SQLite does run DDL inside transactions; saying so makes Kysely's Migrator apply a batch of
+ * migrations all-or-nothing, as on Postgres, and (with BEGIN IMMEDIATE) makes two concurrent
+ * `centaur migrate` runs queue up instead of both applying the same migration.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
 class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
@@ -56,7 +67,7 @@ export class CentaurSqliteDialect implements Dialect {
   }
 
   createAdapter(): DialectAdapter {
-    return new SqliteAdapter();
+    return new TransactionalDdlSqliteAdapter();
   }
 
   createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
