@@ -232,8 +232,8 @@ describe('reading orders', () => {
     expect(sells).toEqual([]);
     const until = await sdk.orders.getAllOrders({
       status: 'all',
-      until: new Date(Date.now() + 60_000),
-      after: new Date(0),
+      until: new Date(Date.now() + 60_000).toISOString(),
+      after: '2020-01-01',
     });
     expect(until.length).toBeGreaterThanOrEqual(3);
     const nested = await sdk.orders.getAllOrders({ status: 'all', nested: true, limit: 500 });
