@@ -9,7 +9,6 @@ import { simErrors } from './errors.js';
 import { first, list, oneOf, parseInstant, type Query } from './query.js';
 import {
   addDays,
-  etParts,
   formatEt,
   nextOpenClose,
   seekTradingDay,
@@ -21,7 +20,9 @@ import type { SimContext } from './sim-context.js';
 function calendarDate(q: Query, name: string, fallback: string): string {
   const v = first(q, name);
   if (v === undefined) return fallback;
-  return etParts(parseInstant(v, name)).date;
+  parseInstant(v, name);
+  // The SDK sends Date.toISOString() (UTC midnight of the intended day): take the date as written.
+  return v.slice(0, 10);
 }
 
 function calendarEntry(day: TradingDay): Record<string, unknown> {
