@@ -93,39 +93,44 @@ function orderToRow(profileId: string, o: Order): OrderRow {
 /** Applies a broker update monotonically and stores the winner. */
 export function applyOrder(db: Db, profileId: string, update: Order): Promise<OrderUpdateOutcome> {
   return inTransaction(db, async (trx) => {
-    const lock = dialectOf(trx) === 'postgres';
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await trx
         .selectFrom('orders')
         .selectAll()
         .where('profile_id', '=', profileId)
         .where('id', '=', update.id)
-        .$if(lock, (q) => q.forUpdate())
+        .$if(dialectOf(trx) === 'postgres', (q) => q.forUpdate())
         .executeTakeFirst();
       const outcome = applyOrderUpdate(current ? rowToOrder(current) : null, update);
       if (!outcome.applied) return outcome;
-      const { profile_id: _p, id: _i, ...changes } = orderToRow(profileId, update);
-      if (current) {
-        await trx
-          .updateTable('orders')
-          .set(changes)
-          .where('profile_id', '=', profileId)
-          .where('id', '=', update.id)
-          .execute();
-        return outcome;
-      }
-      const inserted = await trx
-        .insertInto('orders')
-        .values(orderToRow(profileId, update))
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return outcome;
+      if (await storeOrder(trx, profileId, update, current !== undefined)) return outcome;
       // Another writer inserted this order first (or its client order id is taken): look again.
     }
     throw new Error(
       `order ${update.id}: could not be stored; client order id ${update.clientOrderId} may belong to another order`,
     );
   });
+}
+
+/** Updates the stored row, or inserts it; false when the insert lost a race (nothing written). */
+async function storeOrder(trx: Db, profileId: string, order: Order, exists: boolean): Promise<boolean> {
+  const row = orderToRow(profileId, order);
+  if (exists) {
+    const { profile_id: _p, id: _i, ...changes } = row;
+    await trx
+      .updateTable('orders')
+      .set(changes)
+      .where('profile_id', '=', profileId)
+      .where('id', '=', order.id)
+      .execute();
+    return true;
+  }
+  const inserted = await trx
+    .insertInto('orders')
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 export async function getOrder(db: Db, profileId: string, id: string): Promise<Order | null> {
