@@ -83,6 +83,9 @@ export function buildSimApp(ctx: SimContext, logger?: FastifyBaseLogger): Fastif
   const app = (logger
     ? Fastify({ ...base, loggerInstance: logger })
     : Fastify(base)) as unknown as FastifyInstance;
+  // One lenient JSON parser for every content type: an empty body is "no body" (control routes are
+  // often posted without one); anything unparseable is Alpaca's 400.
+  app.removeContentTypeParser('application/json');
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     if (body === '') return done(null, undefined);
     try {
