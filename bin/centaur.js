@@ -1,16 +1,10 @@
 #!/usr/bin/env node
-// Entry point of the `centaur` command: runs the TypeScript CLI through tsx's loader,
-// or the compiled build when it exists.
-import { existsSync } from 'node:fs';
+// Entry point of the `centaur` command: runs the TypeScript CLI through tsx's loader, so the
+// command always runs the sources it ships with (no stale build can shadow them).
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { register } from 'tsx/esm/api';
 
+register();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const built = join(root, 'dist', 'cli', 'main.js');
-if (existsSync(built)) {
-  await import(pathToFileURL(built).href);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href);
-}
+await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href);

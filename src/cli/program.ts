@@ -7,11 +7,13 @@ import { VERSION } from '../version.js';
 import * as arkHoldingsCommand from './commands/ark-holdings.js';
 import * as configCommand from './commands/config.js';
 import * as earningsCalendarCommand from './commands/earnings-calendar.js';
+import * as migrateCommand from './commands/migrate.js';
 
 type Registration = (program: Command) => void;
 
 const registrations: Registration[] = [
   configCommand.register,
+  migrateCommand.register,
   earningsCalendarCommand.register,
   arkHoldingsCommand.register,
 ];
