@@ -8,6 +8,7 @@ import * as arkHoldingsCommand from './commands/ark-holdings.js';
 import * as configCommand from './commands/config.js';
 import * as earningsCalendarCommand from './commands/earnings-calendar.js';
 import * as migrateCommand from './commands/migrate.js';
+import * as simCommand from './commands/sim.js';
 
 type Registration = (program: Command) => void;
 
@@ -16,6 +17,7 @@ const registrations: Registration[] = [
   migrateCommand.register,
   earningsCalendarCommand.register,
   arkHoldingsCommand.register,
+  simCommand.register,
 ];
 
 export function buildProgram(): Command {
