@@ -40,8 +40,22 @@ export interface EtParts {
   offset: number;
 }
 
+// Intl formatting is the hot spot of order creation; the same second and the same wall-clock
+// instants are asked for over and over, so both conversions are memoised.
+let lastSecond = Number.NaN;
+let lastParts: EtParts | null = null;
+const instantCache = new Map<string, number>();
+
 /** Splits an instant into its ET wall-clock parts. */
 export function etParts(ms: number): EtParts {
+  const second = Math.floor(ms / 1000);
+  if (second === lastSecond && lastParts) return lastParts;
+  lastParts = computeEtParts(ms);
+  lastSecond = second;
+  return lastParts;
+}
+
+function computeEtParts(ms: number): EtParts {
   const parts: Record<string, string> = {};
   for (const p of formatter.formatToParts(new Date(ms))) parts[p.type] = p.value;
   const year = Number(parts.year);
@@ -66,11 +80,21 @@ export function etParts(ms: number): EtParts {
 
 /** The instant of an ET wall-clock time ("2026-08-03", "09:30"). */
 export function etInstant(date: string, hhmm: string): number {
+  const key = `${date} ${hhmm}`;
+  const cached = instantCache.get(key);
+  if (cached !== undefined) return cached;
+  if (instantCache.size > 5000) instantCache.clear();
+  const value = computeEtInstant(date, hhmm);
+  instantCache.set(key, value);
+  return value;
+}
+
+function computeEtInstant(date: string, hhmm: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const [hh, mm] = hhmm.split(':').map(Number) as [number, number];
   const wall = Date.UTC(y, m - 1, d, hh, mm);
   let guess = wall + 5 * 3600_000;
-  for (let i = 0; i < 2; i++) guess = wall - etParts(guess).offset * 60_000;
+  for (let i = 0; i < 2; i++) guess = wall - computeEtParts(guess).offset * 60_000;
   return guess;
 }
 
