@@ -187,3 +187,43 @@ describe('maskUrlPassword', () => {
     expect(maskUrlPassword('postgres://u@h/db')).toBe('postgres://u@h/db');
   });
 });
+
+describe('risk, kill switch and notification settings', () => {
+  it('has safe defaults', () => {
+    const config = loadConfig({});
+    expect(config.risk).toMatchObject({
+      symbolAllowlist: [],
+      maxOrderNotional: '10000',
+      maxOpenOrders: 20,
+      allowShort: false,
+      allowExtendedHours: false,
+      maxDailyLoss: { kind: 'percent', value: '3' },
+      flattenOnDailyLoss: false,
+    });
+    expect(config.killSwitch.suspendBroker).toBe(false);
+    expect(config.notify).toEqual({ webhookUrl: null, streamDownSeconds: 60 });
+  });
+
+  it('parses lists, amounts and percentages', () => {
+    const config = loadConfig({
+      RISK_SYMBOL_ALLOWLIST: 'aapl, MSFT,brk.b',
+      RISK_MAX_DAILY_LOSS: '750.50',
+      RISK_ALLOW_SHORT: 'yes',
+      NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:9/hook',
+    });
+    expect(config.risk.symbolAllowlist).toEqual(['AAPL', 'MSFT', 'BRK.B']);
+    expect(config.risk.maxDailyLoss).toEqual({ kind: 'amount', value: '750.50' });
+    expect(config.risk.allowShort).toBe(true);
+    expect(config.notify.webhookUrl).toBe('http://127.0.0.1:9/hook');
+  });
+
+  it('names bad risk values', () => {
+    expect(
+      issuesOf({
+        RISK_MAX_DAILY_LOSS: 'lots',
+        RISK_MAX_OPEN_ORDERS: '2.5',
+        RISK_MAX_ORDER_NOTIONAL: '-5',
+      }).sort(),
+    ).toEqual(['RISK_MAX_DAILY_LOSS', 'RISK_MAX_OPEN_ORDERS', 'RISK_MAX_ORDER_NOTIONAL']);
+  });
+});

@@ -5,6 +5,7 @@
  * about unknown ALPACA_*, ENGINE_* and RISK_* variables, and returns a frozen, typed result.
  */
 import { z } from 'zod';
+import type { RiskLimits } from '../core/risk/risk-types.js';
 import type { Environment } from './environment.js';
 import { Secret } from './secret.js';
 
@@ -34,6 +35,22 @@ export const VARIABLES = {
   API_TOKEN: [],
   DRAFT_TTL_SECONDS: [],
   LOG_LEVEL: [],
+  RISK_SYMBOL_ALLOWLIST: [],
+  RISK_SYMBOL_DENYLIST: [],
+  RISK_MAX_ORDER_QTY: [],
+  RISK_MAX_ORDER_NOTIONAL: [],
+  RISK_MAX_POSITION_NOTIONAL: [],
+  RISK_MAX_POSITION_PCT_EQUITY: [],
+  RISK_MAX_OPEN_ORDERS: [],
+  RISK_MAX_ORDERS_PER_MINUTE: [],
+  RISK_ALLOW_SHORT: [],
+  RISK_PRICE_COLLAR_PCT: [],
+  RISK_ALLOW_EXTENDED_HOURS: [],
+  RISK_MAX_DAILY_LOSS: [],
+  RISK_FLATTEN_ON_DAILY_LOSS: [],
+  KILL_SWITCH_SUSPEND_BROKER: [],
+  NOTIFY_WEBHOOK_URL: [],
+  NOTIFY_STREAM_DOWN_SECONDS: [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type VariableName = keyof typeof VARIABLES;
@@ -75,6 +92,34 @@ const httpUrl = z
   }, 'expected an http:// or https:// URL')
   .transform((v) => v.replace(/\/+$/, ''));
 
+const decimalAmount = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?$/, 'expected a non-negative decimal number');
+
+const wholeNumber = z.string().trim().regex(/^\d+$/, 'expected a whole number').transform(Number);
+
+const symbolList = z
+  .string()
+  .trim()
+  .regex(/^([A-Za-z0-9./-]+)?(\s*,\s*[A-Za-z0-9./-]+)*$/, 'expected a comma-separated list of symbols')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean),
+  );
+
+const lossLimit = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?%?$/, 'expected an amount (500) or a percentage of last equity (3%)')
+  .transform((v) =>
+    v.endsWith('%')
+      ? { kind: 'percent' as const, value: v.slice(0, -1) }
+      : { kind: 'amount' as const, value: v },
+  );
+
 const schema = z.object({
   ALPACA_API_KEY: z.string().trim().min(1, 'must not be empty').optional(),
   ALPACA_API_SECRET: z.string().trim().min(1, 'must not be empty').optional(),
@@ -115,6 +160,22 @@ const schema = z.object({
     .default(8000),
   API_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   DRAFT_TTL_SECONDS: positiveNumber(3600).default(60),
+  RISK_SYMBOL_ALLOWLIST: symbolList.default([]),
+  RISK_SYMBOL_DENYLIST: symbolList.default([]),
+  RISK_MAX_ORDER_QTY: decimalAmount.default('1000'),
+  RISK_MAX_ORDER_NOTIONAL: decimalAmount.default('10000'),
+  RISK_MAX_POSITION_NOTIONAL: decimalAmount.default('25000'),
+  RISK_MAX_POSITION_PCT_EQUITY: decimalAmount.default('25'),
+  RISK_MAX_OPEN_ORDERS: wholeNumber.default(20),
+  RISK_MAX_ORDERS_PER_MINUTE: wholeNumber.default(10),
+  RISK_ALLOW_SHORT: bool.default(false),
+  RISK_PRICE_COLLAR_PCT: decimalAmount.default('10'),
+  RISK_ALLOW_EXTENDED_HOURS: bool.default(false),
+  RISK_MAX_DAILY_LOSS: lossLimit.default({ kind: 'percent', value: '3' }),
+  RISK_FLATTEN_ON_DAILY_LOSS: bool.default(false),
+  KILL_SWITCH_SUSPEND_BROKER: bool.default(false),
+  NOTIFY_WEBHOOK_URL: httpUrl.optional(),
+  NOTIFY_STREAM_DOWN_SECONDS: positiveNumber(86_400).default(60),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'expected fatal, error, warn, info, debug, trace or silent',
@@ -147,6 +208,9 @@ export interface Config {
   };
   api: { host: string; port: number; token: Secret | null };
   draftTtlSeconds: number;
+  risk: RiskLimits & { flattenOnDailyLoss: boolean };
+  killSwitch: { suspendBroker: boolean };
+  notify: { webhookUrl: string | null; streamDownSeconds: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Likely typos: unknown ALPACA_*, ENGINE_* and RISK_* variables. */
   warnings: readonly string[];
@@ -286,6 +350,23 @@ function build(v: Parsed, warnings: string[]): Config {
       token: v.API_TOKEN === undefined ? null : new Secret(v.API_TOKEN),
     },
     draftTtlSeconds: v.DRAFT_TTL_SECONDS,
+    risk: {
+      symbolAllowlist: v.RISK_SYMBOL_ALLOWLIST,
+      symbolDenylist: v.RISK_SYMBOL_DENYLIST,
+      maxOrderQty: v.RISK_MAX_ORDER_QTY,
+      maxOrderNotional: v.RISK_MAX_ORDER_NOTIONAL,
+      maxPositionNotional: v.RISK_MAX_POSITION_NOTIONAL,
+      maxPositionPctEquity: v.RISK_MAX_POSITION_PCT_EQUITY,
+      maxOpenOrders: v.RISK_MAX_OPEN_ORDERS,
+      maxOrdersPerMinute: v.RISK_MAX_ORDERS_PER_MINUTE,
+      allowShort: v.RISK_ALLOW_SHORT,
+      priceCollarPct: v.RISK_PRICE_COLLAR_PCT,
+      allowExtendedHours: v.RISK_ALLOW_EXTENDED_HOURS,
+      maxDailyLoss: v.RISK_MAX_DAILY_LOSS,
+      flattenOnDailyLoss: v.RISK_FLATTEN_ON_DAILY_LOSS,
+    },
+    killSwitch: { suspendBroker: v.KILL_SWITCH_SUSPEND_BROKER },
+    notify: { webhookUrl: v.NOTIFY_WEBHOOK_URL ?? null, streamDownSeconds: v.NOTIFY_STREAM_DOWN_SECONDS },
     logLevel: v.LOG_LEVEL,
     warnings,
   };
