@@ -15,6 +15,7 @@ const TABLES = [
   'account_snapshots',
   'audit_events',
   'audit_heads',
+  'bus_entries',
   'commands',
   'drafts',
   'engine_heartbeat',

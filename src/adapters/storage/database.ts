@@ -5,6 +5,7 @@
  */
 import { Kysely, PostgresAdapter, type Transaction } from 'kysely';
 import type { AuditEventsTable, AuditHeadsTable } from './audit.table.js';
+import type { BusEntriesTable } from './bus.table.js';
 import type { CommandsTable, DraftsTable, TradingStateTable } from './commands.table.js';
 import { parseDatabaseUrl } from './database-url.js';
 import type { EngineHeartbeatTable, EngineLeaseTable, WatermarksTable } from './engine.table.js';
@@ -27,6 +28,7 @@ export interface Database {
   engine_lease: EngineLeaseTable;
   engine_heartbeat: EngineHeartbeatTable;
   watermarks: WatermarksTable;
+  bus_entries: BusEntriesTable;
 }
 
 /** A database handle or a transaction on it: every repository function takes one first. */

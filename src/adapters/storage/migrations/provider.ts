@@ -7,11 +7,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as ledger from './0001-ledger.js';
 import * as control from './0002-control.js';
 import * as engine from './0003-engine.js';
+import * as bus from './0004-bus.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-ledger': ledger,
   '0002-control': control,
   '0003-engine': engine,
+  '0004-bus': bus,
 });
 
 export const migrationProvider: MigrationProvider = {
