@@ -59,8 +59,15 @@ export interface FillActivityQuery {
   pageSize?: number;
 }
 
+/**
+ * One FILL activity. Alpaca's activities do not carry the stream's execution id, so `executionId`
+ * holds the activity id; (orderId, cumQty) identifies the same execution in a trade update
+ * (its order's filledQty after the event).
+ */
+export type FillActivity = Fill & { activityId: string; cumQty: DecimalString };
+
 export interface FillActivityPage {
-  fills: Array<Fill & { activityId: string }>;
+  fills: FillActivity[];
   nextPageToken: string | null;
 }
 
