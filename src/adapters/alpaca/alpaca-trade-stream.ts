@@ -43,14 +43,22 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** TradingStream that hands raw trade_updates `data` to the adapter (everything else: the SDK). */
+/**
+ * TradingStream that hands raw trade_updates `data` to the adapter and notes an auth rejection
+ * (with the server's reason) before the SDK acts on it; everything else is the SDK's.
+ */
 class RawTradingStream extends streaming.TradingStream {
   onRawUpdate: (data: unknown) => void = () => {};
+  onAuthRejected: (reason: string) => void = () => {};
 
   protected override handleMessage(message: unknown): void {
     if (isRecord(message) && message.stream === 'trade_updates') {
       this.onRawUpdate(message.data);
       return;
+    }
+    if (isRecord(message) && message.stream === 'authorization' && isRecord(message.data)) {
+      const { status, message: reason } = message.data;
+      if (status !== 'authorized') this.onAuthRejected(typeof reason === 'string' ? reason : String(status));
     }
     super.handleMessage(message);
   }
@@ -82,6 +90,10 @@ class Connection {
       ...(factory ? { wsFactory: (url: string) => factory(url) } : {}),
     });
     this.sdk.onRawUpdate = (data) => this.#onRaw(data);
+    this.sdk.onAuthRejected = (reason) => {
+      this.#lastError = `authentication rejected: ${reason}`;
+      this.#fail(new BrokerError('unauthorized', `trade stream: authentication rejected (${reason})`));
+    };
     this.sdk.onStateChange((state) => this.#onSdkState(state));
     this.sdk.on(streaming.EVENT.SUBSCRIPTION, (streams: unknown) => this.#onListening(streams));
     this.sdk.onError((message) => {
@@ -99,13 +111,6 @@ class Connection {
         this.#fail(new BrokerError('unavailable', `trade stream: no listening ack within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    void this.sdk.whenAuthenticated().then((result) => {
-      if (result.status === streaming.STREAM_AUTH_STATUS.SERVER_REJECTED) {
-        this.#fail(
-          new BrokerError('unauthorized', `trade stream: authentication rejected (${result.message})`),
-        );
-      }
-    });
     this.sdk.subscribeTradeUpdates();
     this.sdk.connect();
     return done;
