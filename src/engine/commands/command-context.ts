@@ -1,0 +1,34 @@
+/**
+ * What a command handler gets, and what it returns: the command (already claimed), the broker,
+ * the store, the enforced trading state, and a way to audit. A handler returns the command's
+ * outcome as a value; it throws only for a broken invariant (the executor records that as failed).
+ */
+import type { Command, CommandOutcome } from '../../core/command.js';
+import type { TradingState } from '../../core/trading-state.js';
+import type { Logger } from '../../logging/logger.js';
+import type { Broker } from '../../ports/broker.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Notifier } from '../../ports/notifier.js';
+import type { Store } from '../../ports/store.js';
+
+export interface CommandContext {
+  profileId: string;
+  environment: 'paper' | 'live';
+  store: Store;
+  broker: Broker;
+  clock: Clock;
+  log: Logger;
+  notifier: Notifier | null;
+  /** The trading state the engine enforces now (REDUCING while the stream is down). */
+  tradingState: () => TradingState;
+}
+
+export type CommandHandler = (ctx: CommandContext, command: Command) => Promise<CommandOutcome>;
+
+export function failed(code: string, message: string, result?: Record<string, unknown>): CommandOutcome {
+  return { status: 'failed', error: { code, message }, ...(result ? { result } : {}) };
+}
+
+export function rejected(code: string, message: string, result?: Record<string, unknown>): CommandOutcome {
+  return { status: 'rejected', error: { code, message }, ...(result ? { result } : {}) };
+}

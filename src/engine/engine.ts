@@ -1,0 +1,336 @@
+/**
+ * The engine process, wired: lease -> heartbeat -> persisted trading state -> portfolio history ->
+ * startup reconciliation (retried until it succeeds; no command runs before) -> periodic sync ->
+ * trade stream (gap recovered before it is healthy) -> command consumption. `stop()` undoes it in
+ * reverse: no new commands, the command in flight finished, the stream closed and its queued
+ * events stored, the sync in flight finished, a last heartbeat, the lease released. Every write
+ * is one transaction, so stopping at any point leaves nothing half-written.
+ */
+import { hostname } from 'node:os';
+import type { TradingState } from '../core/trading-state.js';
+import type { Logger } from '../logging/logger.js';
+import type { Broker, TradeStream, TradeUpdate } from '../ports/broker.js';
+import type { Clock, IdGenerator } from '../ports/clock.js';
+import type { CommandBus, Consumer } from '../ports/command-bus.js';
+import type { Notifier } from '../ports/notifier.js';
+import type { Store } from '../ports/store.js';
+import { VERSION } from '../version.js';
+import { Backoff } from './backoff.js';
+import type { CommandContext } from './commands/command-context.js';
+import { CommandExecutor } from './commands/executor.js';
+import { type CommandRegistry, defaultRegistry } from './commands/registry.js';
+import { type EngineOptions, type ResolvedEngineOptions, resolveOptions } from './engine-options.js';
+import { EngineStatus } from './engine-status.js';
+import { HeartbeatPublisher } from './heartbeat.js';
+import { importPortfolioHistory } from './history.js';
+import { LeaseKeeper } from './lease.js';
+import { PositionTouches } from './position-sync.js';
+import { Reconciler } from './reconcile.js';
+import { StreamSupervisor } from './reconnect.js';
+import { type PersistResult, StreamConsumer } from './stream-consumer.js';
+import { SyncScheduler } from './sync.js';
+
+export interface EngineDeps {
+  options: EngineOptions;
+  store: Store;
+  broker: Broker;
+  tradeStream: TradeStream;
+  bus: CommandBus;
+  clock: Clock;
+  ids: IdGenerator;
+  log: Logger;
+  notifier?: Notifier | null;
+  /** Random source of the reconnect jitter (default Math.random). */
+  random?: () => number;
+  /** Command handlers (default: submit_order and cancel_order). */
+  registry?: CommandRegistry;
+}
+
+export interface RunningEngine {
+  readonly holder: string;
+  readonly status: EngineStatus;
+  /** Resolves once the startup reconciliation succeeded and commands are consumed. */
+  ready(): Promise<void>;
+  /** Resolves once the stream is listening and its gap recovered. */
+  streamHealthy(): Promise<void>;
+  /** The trading state enforced now (REDUCING while the stream is down). */
+  tradingState(): TradingState;
+  /** Resolves with the reason when the engine stopped by itself (lease lost). */
+  readonly stopped: Promise<string>;
+  stop(): Promise<void>;
+}
+
+class Engine implements RunningEngine {
+  readonly status = new EngineStatus();
+  readonly o: ResolvedEngineOptions;
+  readonly touches = new PositionTouches();
+  readonly reconciler: Reconciler;
+  readonly lease: LeaseKeeper;
+  readonly heartbeat: HeartbeatPublisher;
+  readonly scheduler: SyncScheduler;
+  readonly consumer: StreamConsumer;
+  supervisor: StreamSupervisor | null = null;
+  busConsumer: Consumer | null = null;
+  #abort = new AbortController();
+  #stopping: Promise<void> | null = null;
+  #waiters = { ready: [] as (() => void)[], healthy: [] as (() => void)[] };
+  #resolveStopped: (reason: string) => void = () => {};
+  readonly stopped = new Promise<string>((resolve) => {
+    this.#resolveStopped = resolve;
+  });
+  #startupAt: string | null = null;
+
+  constructor(readonly d: EngineDeps) {
+    this.o = resolveOptions(
+      d.options,
+      d.options.holder ?? `${hostname()}:${process.pid}:${d.ids.next().slice(0, 8)}`,
+      d.options.version ?? VERSION,
+    );
+    const { store, clock, log } = d;
+    const profileId = this.o.profileId;
+    this.reconciler = new Reconciler({
+      ...d,
+      profileId,
+      status: this.status,
+      touches: this.touches,
+      marginMs: this.o.marginMs,
+      firstRunLookbackMs: this.o.firstRunLookbackMs,
+    });
+    this.lease = new LeaseKeeper({
+      leases: store.leases,
+      clock,
+      profileId,
+      holder: this.o.holder,
+      ttlMs: this.o.leaseTtlMs,
+      renewMs: this.o.leaseRenewMs,
+      onLost: (reason) => void this.#fatal(reason),
+      onError: (error) => log.warn({ err: error }, 'lease renewal failed; retrying'),
+    });
+    this.heartbeat = new HeartbeatPublisher({
+      heartbeats: store.heartbeats,
+      clock,
+      status: this.status,
+      profileId,
+      environment: this.o.environment,
+      holder: this.o.holder,
+      version: this.o.version,
+      intervalMs: this.o.heartbeatMs,
+      streamRequired: this.o.enableTradingWs,
+      onError: (error) => log.warn({ err: error }, 'heartbeat write failed'),
+    });
+    this.scheduler = new SyncScheduler({
+      clock,
+      minIntervalMs: this.o.syncMinIntervalMs,
+      pollIntervalMs: this.o.pollIntervalMs,
+      run: (kind) => (kind === 'light' ? this.reconciler.light() : this.#reconcile('periodic')),
+      onError: (error, kind) => this.#syncError(error, kind),
+    });
+    this.consumer = new StreamConsumer({
+      store,
+      profileId,
+      clock,
+      status: this.status,
+      positionsConfirmedAt: () => this.reconciler.positionsConfirmedAt,
+      onPersisted: (update, result) => this.#persisted(update, result),
+      onError: (error, update) =>
+        log.error({ err: error, orderId: update.order.id, event: update.event }, 'trade update not stored'),
+    });
+  }
+
+  get holder(): string {
+    return this.o.holder;
+  }
+
+  tradingState(): TradingState {
+    return this.status.tradingState(this.o.enableTradingWs);
+  }
+
+  async start(): Promise<void> {
+    await this.lease.acquire();
+    this.d.log.info({ holder: this.o.holder, profileId: this.o.profileId }, 'profile lease taken');
+    this.heartbeat.start();
+    const persisted = await this.d.store.tradingState.get(this.o.profileId);
+    this.status.persistedTradingState = persisted?.state ?? 'ACTIVE';
+    void this.#boot();
+  }
+
+  async #boot(): Promise<void> {
+    if (this.o.importHistory) await this.#importHistory();
+    if (!(await this.#startupReconcile())) return;
+    this.scheduler.start();
+    if (this.o.enableTradingWs) this.#startStream();
+    else this.status.streamState = 'disabled';
+    await this.#waitHealthy(this.o.streamWaitMs);
+    if (this.#abort.signal.aborted) return;
+    this.busConsumer = this.d.bus.consume(this.o.profileId, this.o.holder, (delivery) =>
+      this.#executor().handle(delivery),
+    );
+    this.status.ready = true;
+    this.status.reason = null;
+    this.d.log.info('engine ready: consuming commands');
+    for (const w of this.#waiters.ready.splice(0)) w();
+  }
+
+  async #importHistory(): Promise<void> {
+    try {
+      const n = await importPortfolioHistory(this.d.store, this.d.broker, this.o.profileId);
+      this.d.log.info({ points: n }, 'portfolio history imported');
+    } catch (error) {
+      this.d.log.warn({ err: error }, 'portfolio history import failed; the P&L curve starts now');
+    }
+  }
+
+  /** Retries the startup reconciliation until it succeeds (true) or the engine stops (false). */
+  async #startupReconcile(): Promise<boolean> {
+    const backoff = new Backoff({
+      baseMs: 1000,
+      capMs: Math.max(1000, this.o.pollIntervalMs),
+      random: () => 1,
+    });
+    while (!this.#abort.signal.aborted) {
+      try {
+        this.#startupAt = this.d.clock.timestamp();
+        await this.scheduler.runNow(() => this.#reconcile('startup', 'watermark'));
+        return true;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.status.reason = `startup reconciliation failed, commands not accepted: ${message}`;
+        this.status.lastError = message;
+        this.d.log.error(
+          { err: error },
+          'startup reconciliation failed; retrying, commands are not accepted',
+        );
+        await this.d.clock.sleep(backoff.next(), this.#abort.signal);
+      }
+    }
+    return false;
+  }
+
+  async #reconcile(reason: string, fillsSince?: string): Promise<void> {
+    const report = await this.reconciler.full({ reason, ...(fillsSince ? { fillsSince } : {}) });
+    this.status.lastError = null;
+    const repaired = report.fillsInserted + report.positionsCorrected;
+    this.d.log[repaired > 0 ? 'info' : 'debug']({ reason, ...report }, 'reconciliation done');
+  }
+
+  #startStream(): void {
+    this.supervisor = new StreamSupervisor({
+      stream: this.d.tradeStream,
+      clock: this.d.clock,
+      status: this.status,
+      maxBackoffMs: this.o.maxBackoffMs,
+      baseBackoffMs: this.o.baseBackoffMs,
+      stableMs: this.o.stableMs,
+      ...(this.d.random ? { random: this.d.random } : {}),
+      onUpdate: (update) => this.consumer.accept(update),
+      recover: () =>
+        this.scheduler.runNow(() =>
+          this.#reconcile('gap_recovery', this.status.lastEventAt ?? this.#startupAt ?? undefined),
+        ),
+      onHealth: (healthy, detail) => this.#health(healthy, detail),
+      onError: (error, what) => this.d.log.warn({ err: error }, `${what} failed`),
+    });
+    this.supervisor.start();
+  }
+
+  #health(healthy: boolean, detail: string): void {
+    this.d.log[healthy ? 'info' : 'warn'](
+      { detail, tradingState: this.tradingState() },
+      healthy ? 'trade stream healthy' : 'trade stream down: trading state REDUCING',
+    );
+    void this.heartbeat.beat().catch(() => {});
+    if (healthy) for (const w of this.#waiters.healthy.splice(0)) w();
+    else
+      void this.d.notifier
+        ?.notify({
+          kind: 'stream_down',
+          profileId: this.o.profileId,
+          environment: this.o.environment,
+          title: 'Trade stream down',
+          message: `${detail}; entries are gated (REDUCING) until it is back`,
+          data: { detail },
+        })
+        .catch(() => {});
+  }
+
+  #persisted(update: TradeUpdate, result: PersistResult): void {
+    if (result.positionApplied) this.touches.touch(update.order.symbol);
+    this.scheduler.requestRefresh();
+  }
+
+  #syncError(error: unknown, kind: string): void {
+    this.status.lastError = error instanceof Error ? error.message : String(error);
+    this.d.log.warn({ err: error, kind }, 'sync failed; will retry');
+  }
+
+  #executor(): CommandExecutor {
+    const ctx: CommandContext = {
+      profileId: this.o.profileId,
+      environment: this.o.environment,
+      store: this.d.store,
+      broker: this.d.broker,
+      clock: this.d.clock,
+      log: this.d.log,
+      notifier: this.d.notifier ?? null,
+      tradingState: () => this.tradingState(),
+    };
+    return new CommandExecutor(ctx, this.d.registry ?? defaultRegistry());
+  }
+
+  async #waitHealthy(timeoutMs: number): Promise<void> {
+    if (!this.o.enableTradingWs || this.status.streamHealthy) return;
+    await Promise.race([this.streamHealthy(), this.d.clock.sleep(timeoutMs, this.#abort.signal)]);
+  }
+
+  ready(): Promise<void> {
+    return this.status.ready
+      ? Promise.resolve()
+      : new Promise((resolve) => this.#waiters.ready.push(resolve));
+  }
+
+  streamHealthy(): Promise<void> {
+    return this.status.streamHealthy
+      ? Promise.resolve()
+      : new Promise((resolve) => this.#waiters.healthy.push(resolve));
+  }
+
+  async #fatal(reason: string): Promise<void> {
+    this.d.log.error({ reason }, 'engine stopping');
+    this.#resolveStopped(reason);
+    await this.stop();
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#abort.abort();
+    this.status.ready = false;
+    this.status.reason = 'stopping';
+    const step = async (what: string, fn: () => Promise<void> | void) => {
+      try {
+        await fn();
+      } catch (error) {
+        this.d.log.warn({ err: error }, `shutdown: ${what} failed`);
+      }
+    };
+    await step('command consumer', () => this.busConsumer?.stop());
+    await step('trade stream', () => this.supervisor?.stop());
+    await step('stream events', () => this.consumer.drain());
+    await step('sync', () => this.scheduler.stop());
+    this.heartbeat.stop();
+    await step('last heartbeat', () => this.heartbeat.beat('stopped'));
+    await step('lease release', () => this.lease.release());
+    this.#resolveStopped('stopped');
+    this.d.log.info('engine stopped; lease released');
+  }
+}
+
+/** Starts the engine: throws LeaseHeldError when another engine serves the profile. */
+export async function startEngine(deps: EngineDeps): Promise<RunningEngine> {
+  const engine = new Engine(deps);
+  await engine.start();
+  return engine;
+}

@@ -1,0 +1,110 @@
+/**
+ * Orders from the broker's REST view into the ledger. Reads the orders submitted since a time
+ * (paged), the open ones when the ledger holds older open orders, and one by one the ledger's
+ * remaining non-final orders; applies each monotonically; writes an audit event for every order
+ * the ledger had wrong or did not know (orders placed outside Centaur appear here too).
+ */
+import { dec } from '../core/decimal.js';
+import { isFinalStatus, type Order } from '../core/order.js';
+import { compareTimestamps, type Timestamp } from '../core/time.js';
+import type { Broker } from '../ports/broker.js';
+import type { Repositories, Store } from '../ports/store.js';
+
+export const ORDER_PAGE = 500;
+/** At most this many non-final ledger orders are re-read one by one per pass (the rest next time). */
+export const MAX_SINGLE_READS = 25;
+
+export interface OrderSyncDeps {
+  store: Store;
+  broker: Broker;
+  profileId: string;
+  now: () => Timestamp;
+  correlationId: () => string;
+}
+
+/** Every order submitted after `after`, oldest first, paged by moving `after` forward. */
+export async function listOrdersSince(broker: Broker, after: Timestamp): Promise<Order[]> {
+  const out = new Map<string, Order>();
+  let cursor = after;
+  for (let page = 0; page < 100; page++) {
+    const batch = await broker.listOrders(
+      { status: 'all', after: cursor, direction: 'asc', limit: ORDER_PAGE },
+      { lane: 'read' },
+    );
+    for (const o of batch) out.set(o.id, o);
+    if (batch.length < ORDER_PAGE) break;
+    const last = batch[batch.length - 1] as Order;
+    const next = last.submittedAt ?? last.createdAt;
+    if (compareTimestamps(next, cursor) <= 0) break;
+    cursor = next;
+  }
+  return [...out.values()];
+}
+
+/** Reads the broker's orders relevant since `after` and applies them; returns the orders read. */
+export async function syncOrders(d: OrderSyncDeps, after: Timestamp, reason: string): Promise<Order[]> {
+  const seen = new Map((await listOrdersSince(d.broker, after)).map((o) => [o.id, o]));
+  const ledgerOpen = (await d.store.orders.list(d.profileId, { status: 'open' })).filter(
+    (o) => !seen.has(o.id),
+  );
+  if (ledgerOpen.length > 0) {
+    const open = await d.broker.listOrders({ status: 'open', limit: ORDER_PAGE }, { lane: 'read' });
+    for (const o of open) seen.set(o.id, o);
+  }
+  const stillUnknown = ledgerOpen.filter((o) => !seen.has(o.id)).slice(0, MAX_SINGLE_READS);
+  for (const local of stillUnknown) {
+    const remote = await d.broker.getOrder(local.id, { lane: 'read' });
+    if (remote) seen.set(remote.id, remote);
+  }
+  const orders = [...seen.values()];
+  await applyOrders(d, orders, reason);
+  return orders;
+}
+
+async function applyOrders(d: OrderSyncDeps, orders: Order[], reason: string): Promise<void> {
+  const at = d.now();
+  for (const order of orders) {
+    await d.store.transaction(async (tx) => {
+      const before = await tx.orders.get(d.profileId, order.id);
+      const outcome = await tx.orders.apply(d.profileId, order);
+      if (!outcome.applied || !isRepair(before, order)) return;
+      await auditOrder(tx, d, before, order, at, reason);
+    });
+  }
+}
+
+/** A REST read that moves status or filled quantity, or reveals an unknown order, repairs the ledger. */
+function isRepair(before: Order | null, after: Order): boolean {
+  if (!before) return true;
+  return before.status !== after.status || !dec(before.filledQty).eq(after.filledQty);
+}
+
+async function auditOrder(
+  tx: Repositories,
+  d: OrderSyncDeps,
+  before: Order | null,
+  after: Order,
+  at: Timestamp,
+  reason: string,
+): Promise<void> {
+  await tx.audit.append({
+    profileId: d.profileId,
+    at,
+    actor: 'engine',
+    action: before ? 'reconcile.order_repaired' : 'reconcile.order_discovered',
+    reason,
+    subjectType: 'order',
+    subjectId: after.id,
+    correlationId: d.correlationId(),
+    data: {
+      clientOrderId: after.clientOrderId,
+      symbol: after.symbol,
+      fromStatus: before?.status ?? null,
+      toStatus: after.status,
+      fromFilledQty: before?.filledQty ?? null,
+      toFilledQty: after.filledQty,
+      external: !after.clientOrderId.startsWith('ctr-'),
+      final: isFinalStatus(after.status),
+    },
+  });
+}
