@@ -11,7 +11,7 @@
  */
 import { streaming } from '@alpacahq/alpaca-trade-api';
 import type { StreamState, TradeStream, TradeStreamHandlers } from '../../ports/broker.js';
-import { BrokerError } from '../../ports/broker.js';
+import { BrokerError, type BrokerErrorCode } from '../../ports/broker.js';
 import { mapTradeUpdate } from './alpaca-mappers.js';
 import { type BudgetClock, wallClock } from './request-budget.js';
 
@@ -41,6 +41,14 @@ export interface AlpacaTradeStreamOptions {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A refused WebSocket upgrade ("Unexpected server response: 429") keeps its meaning. */
+function upgradeCode(detail: string): BrokerErrorCode {
+  const status = /Unexpected server response: (\d{3})/.exec(detail)?.[1];
+  if (status === '429') return 'rate_limited';
+  if (status === '401' || status === '403') return 'unauthorized';
+  return 'unavailable';
 }
 
 /**
@@ -141,7 +149,9 @@ class Connection {
     this.#gone = true;
     this.onGone(this);
     const detail = this.#lastError ?? 'connection closed';
-    this.#fail(new BrokerError('unavailable', `trade stream: disconnected before listening (${detail})`));
+    this.#fail(
+      new BrokerError(upgradeCode(detail), `trade stream: disconnected before listening (${detail})`),
+    );
     if (this.#stopping) this.#state('stopped');
     else this.#state('disconnected', detail);
   }
