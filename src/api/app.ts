@@ -1,0 +1,78 @@
+/**
+ * The API app factory: `buildApp(deps)` assembles the Fastify control plane (auth, error
+ * handling, OpenAPI at /docs, every route) without listening, so tests drive it with `inject()`
+ * and server.ts (or the all-in-one start) puts it on a port. Logs go through the given pino
+ * logger, so every line of a request carries its request id.
+ */
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { systemClock, uuidGenerator } from '../adapters/system/system-clock.js';
+import { VERSION } from '../version.js';
+import { installAuth } from './auth.js';
+import { ChangeFeed } from './change-feed.js';
+import { type ApiContext, type ApiDeps, resolveOptions } from './context.js';
+import { errorSchema, installErrorHandling } from './errors.js';
+import { registerCommandRoutes } from './routes/commands.js';
+import { registerDraftRoutes } from './routes/drafts.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerStateRoutes } from './routes/state.js';
+
+export type { ApiDeps, ApiOptions } from './context.js';
+
+function context(deps: ApiDeps): ApiContext {
+  return {
+    config: deps.config,
+    store: deps.store,
+    bus: deps.bus,
+    clock: deps.clock ?? systemClock,
+    ids: deps.ids ?? uuidGenerator,
+    log: deps.log,
+    options: resolveOptions(deps.config, deps.options),
+    profileId: deps.config.profileId,
+  };
+}
+
+async function registerOpenApi(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Centaur control plane',
+        version: VERSION,
+        description: `Profile ${ctx.profileId}. Errors: {"error": {"code", "message", "details"}}; see docs/api.md.`,
+      },
+      components: ctx.config.api.token
+        ? { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }
+        : {},
+      security: ctx.config.api.token ? [{ bearer: [] }] : [],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+}
+
+export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+  const ctx = context(deps);
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    genReqId: () => randomUUID(),
+    requestIdHeader: 'x-request-id',
+    bodyLimit: ctx.options.bodyLimit,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  installErrorHandling(app);
+  installAuth(app, ctx.config.api.token);
+  app.addSchema(errorSchema);
+  await registerOpenApi(app, ctx);
+  registerHealthRoutes(app, ctx);
+  registerStateRoutes(app, ctx);
+  registerCommandRoutes(app, ctx);
+  registerDraftRoutes(app, ctx);
+  registerEventRoutes(app, ctx, new ChangeFeed(ctx));
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,111 @@
+/**
+ * Confirming a draft, exactly once. The draft's compare-and-set (staged -> confirmed with the new
+ * command id) and the command's insert run in ONE transaction, so either both are stored or
+ * neither: two concurrent confirms cannot both win, and the loser reads the winner's command.
+ * A repeated confirm returns that same command while it is in flight (or always, when it carries
+ * the same Idempotency-Key); once the command has finished, a new confirm is a 409.
+ * If publishing fails the command is recorded rejected and the draft goes back to staged, so
+ * the person can confirm it again while it has not expired.
+ */
+import { isTerminalCommandStatus } from '../core/command.js';
+import type { Draft } from '../core/draft.js';
+import { clientOrderIdFor } from '../core/order-request.js';
+import { timestampMs } from '../core/time.js';
+import { assertCommandsAccepted, type EnqueueResult, newCommand, publishCommand } from './command-service.js';
+import type { ApiContext } from './context.js';
+import { confirmPhraseFor, evaluateDraft, loadDraftContext, phraseMatches } from './draft-preview.js';
+import { ApiError } from './errors.js';
+
+export interface ConfirmInput {
+  draftId: string;
+  confirmPhrase: string | undefined;
+  idempotencyKey: string | null;
+  correlationId: string;
+}
+
+async function replay(ctx: ApiContext, draft: Draft, key: string | null): Promise<EnqueueResult> {
+  const command =
+    draft.commandId === null ? null : await ctx.store.commands.get(ctx.profileId, draft.commandId);
+  if (command === null) throw new Error(`draft ${draft.id} is confirmed but its command is missing`);
+  const sameKey = key !== null && command.idempotencyKey === key;
+  if (!sameKey && isTerminalCommandStatus(command.status)) {
+    throw new ApiError('draft_already_executed', {
+      draft_id: draft.id,
+      command_id: command.id,
+      status: command.status,
+    });
+  }
+  return { command, replayed: true };
+}
+
+/** Throws unless the draft is staged, unexpired, allowed (now as well as then) and, live, phrased. */
+async function assertConfirmable(ctx: ApiContext, draft: Draft, phrase: string | undefined): Promise<void> {
+  const expired = draft.status === 'expired' || ctx.clock.now().getTime() >= timestampMs(draft.expiresAt);
+  if (expired) {
+    if (draft.status === 'staged') await ctx.store.drafts.setStatus(ctx.profileId, draft.id, 'expired');
+    throw new ApiError('draft_expired', { draft_id: draft.id, expires_at: draft.expiresAt });
+  }
+  if (draft.status === 'denied' || !draft.verdict.allowed) {
+    throw new ApiError('draft_denied', { draft_id: draft.id, verdict: draft.verdict });
+  }
+  const fresh = evaluateDraft(
+    draft.intent,
+    await loadDraftContext(ctx.store, ctx.profileId, draft.intent.symbol),
+    draft.preview,
+  );
+  if (!fresh.allowed) {
+    throw new ApiError(
+      'draft_denied',
+      { draft_id: draft.id, verdict: fresh },
+      'The draft is denied by the risk checks as things stand now.',
+    );
+  }
+  if (ctx.config.environment === 'live' && !phraseMatches(phrase, confirmPhraseFor(draft.intent))) {
+    throw new ApiError('confirm_phrase_invalid', {
+      expected_format: 'SIDE QTY SYMBOL, e.g. BUY 10 AAPL or BUY $500 AAPL',
+    });
+  }
+}
+
+export async function confirmDraft(ctx: ApiContext, input: ConfirmInput): Promise<EnqueueResult> {
+  const draft = await ctx.store.drafts.get(ctx.profileId, input.draftId);
+  if (draft === null) throw new ApiError('draft_not_found', { draft_id: input.draftId });
+  if (draft.status === 'confirmed') return replay(ctx, draft, input.idempotencyKey);
+  await assertConfirmable(ctx, draft, input.confirmPhrase);
+  await assertCommandsAccepted(ctx);
+  const command = newCommand(ctx, {
+    type: 'submit_order',
+    payload: {
+      draftId: draft.id,
+      contentHash: draft.contentHash,
+      clientOrderId: clientOrderIdFor('draft', draft.id),
+      intent: draft.intent,
+    },
+    idempotencyKey: input.idempotencyKey,
+    correlationId: input.correlationId,
+    expires: true,
+  });
+  const stored = await ctx.store.transaction(async (tx) => {
+    if (!(await tx.drafts.confirm(ctx.profileId, draft.id, command.id))) return null;
+    const created = await tx.commands.create(command);
+    if (!created.created) {
+      throw new ApiError('idempotency_key_reused', {
+        idempotency_key: input.idempotencyKey,
+        command_id: created.command.id,
+      });
+    }
+    return created.command;
+  });
+  if (stored === null) {
+    const now = await ctx.store.drafts.get(ctx.profileId, draft.id);
+    if (now?.status === 'confirmed') return replay(ctx, now, input.idempotencyKey);
+    throw new ApiError('draft_expired', { draft_id: draft.id, status: now?.status ?? 'unknown' });
+  }
+  try {
+    await publishCommand(ctx, stored);
+  } catch (error) {
+    await ctx.store.drafts.setStatus(ctx.profileId, draft.id, 'staged');
+    throw error;
+  }
+  return { command: stored, replayed: false };
+}

@@ -1,0 +1,56 @@
+/**
+ * What the API runs on: its dependencies (injected by the caller of buildApp) and the tunables,
+ * resolved once with production defaults into the ApiContext every route receives.
+ */
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logging/logger.js';
+import type { Clock, IdGenerator } from '../ports/clock.js';
+import type { CommandBus } from '../ports/command-bus.js';
+import type { Store } from '../ports/store.js';
+
+export interface ApiOptions {
+  /** How often the SSE change feed polls the store while a client listens (default 500 ms). */
+  eventsPollMs?: number;
+  /** Comment lines keep idle SSE connections open (default 15 s). */
+  keepAliveMs?: number;
+  /** Order commands expire this long after they are created (default 60 s). */
+  orderCommandTtlMs?: number;
+  /** An engine heartbeat older than this is stale (default: 3 poll intervals, at least 30 s). */
+  engineStaleMs?: number;
+  /** Largest request body accepted (default 16 KiB). */
+  bodyLimit?: number;
+}
+
+export interface ApiDeps {
+  config: Readonly<Config>;
+  store: Store;
+  bus: CommandBus;
+  clock?: Clock;
+  ids?: IdGenerator;
+  log: Logger;
+  options?: ApiOptions;
+}
+
+export interface ApiContext {
+  config: Readonly<Config>;
+  store: Store;
+  bus: CommandBus;
+  clock: Clock;
+  ids: IdGenerator;
+  log: Logger;
+  options: Required<ApiOptions>;
+  /** The profile this deployment serves. */
+  profileId: string;
+}
+
+export const ORDER_COMMAND_TTL_MS = 60_000;
+
+export function resolveOptions(config: Readonly<Config>, options: ApiOptions = {}): Required<ApiOptions> {
+  return {
+    eventsPollMs: options.eventsPollMs ?? 500,
+    keepAliveMs: options.keepAliveMs ?? 15_000,
+    orderCommandTtlMs: options.orderCommandTtlMs ?? ORDER_COMMAND_TTL_MS,
+    engineStaleMs: options.engineStaleMs ?? Math.max(30_000, 3_000 * config.engine.pollIntervalSeconds),
+    bodyLimit: options.bodyLimit ?? 16_384,
+  };
+}

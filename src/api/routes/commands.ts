@@ -1,0 +1,195 @@
+/**
+ * The command log (GET /commands, GET /commands/{id}) and the commands that need no draft:
+ * the kill switch and a cancel. Both pass the guards in command-service.ts (profile, engine
+ * environment, bus health) before anything is stored; invalid input never reaches the bus.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { COMMAND_STATUSES, COMMAND_TYPES, type CommandStatus, type CommandType } from '../../core/command.js';
+import { assertCommandsAccepted, assertProfile, enqueueCommand } from '../command-service.js';
+import type { ApiContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import { commandWire } from '../presenters.js';
+import { commandReplySchema, commandSchema, limitQuery, str, withErrors } from '../schemas.js';
+
+const tags = ['commands'];
+
+/** The Idempotency-Key header every POST accepts. */
+export const idempotencyHeaders = {
+  type: 'object',
+  properties: {
+    'idempotency-key': {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[\\x21-\\x7e]+$',
+      description: 'a repeated request with the same key returns the same result',
+    },
+  },
+} as const;
+
+export function idempotencyKeyOf(request: FastifyRequest): string | null {
+  const key = request.headers['idempotency-key'];
+  return typeof key === 'string' ? key : null;
+}
+
+/** 202 for a new command, 200 for a replay of an earlier request. */
+export const commandReplies = withErrors({ 200: commandReplySchema, 202: commandReplySchema });
+
+interface ListQuery {
+  status?: CommandStatus;
+  type?: CommandType;
+  limit?: string;
+}
+
+function registerReads(app: FastifyInstance, ctx: ApiContext): void {
+  const querystring = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      status: { type: 'string', enum: [...COMMAND_STATUSES] },
+      type: { type: 'string', enum: [...COMMAND_TYPES] },
+      limit: limitQuery,
+    },
+  };
+  const list = {
+    type: 'object',
+    properties: { profile_id: str, commands: { type: 'array', items: commandSchema } },
+  };
+  app.get<{ Querystring: ListQuery }>(
+    '/commands',
+    { schema: { tags, summary: 'Commands, newest first', querystring, response: withErrors({ 200: list }) } },
+    async (request) => {
+      const q = request.query;
+      const commands = await ctx.store.commands.list(ctx.profileId, {
+        ...(q.status === undefined ? {} : { status: q.status }),
+        ...(q.type === undefined ? {} : { type: q.type }),
+        limit: q.limit === undefined ? 100 : Number(q.limit),
+      });
+      return { profile_id: ctx.profileId, commands: commands.map(commandWire) };
+    },
+  );
+  const params = {
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
+  };
+  app.get<{ Params: { id: string } }>(
+    '/commands/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One command: status, result, error',
+        params,
+        response: withErrors({ 200: commandSchema }),
+      },
+    },
+    async (request) => {
+      const command = await ctx.store.commands.get(ctx.profileId, request.params.id);
+      if (command === null) throw new ApiError('command_not_found', { command_id: request.params.id });
+      return commandWire(command);
+    },
+  );
+}
+
+interface KillBody {
+  confirm_token: string;
+  reason?: string;
+  profile_id?: string;
+}
+
+function registerKillSwitch(app: FastifyInstance, ctx: ApiContext): void {
+  const body = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['confirm_token'],
+    properties: {
+      confirm_token: {
+        type: 'string',
+        maxLength: 16,
+        description: 'PAPER or LIVE: the environment the engine runs in',
+      },
+      reason: { type: 'string', maxLength: 500 },
+      profile_id: { type: 'string', minLength: 1, maxLength: 64 },
+    },
+  };
+  app.post<{ Body: KillBody }>(
+    '/commands/kill-switch',
+    {
+      schema: {
+        tags,
+        summary: 'Emergency: halt, cancel open orders, close all positions (never expires)',
+        headers: idempotencyHeaders,
+        body,
+        response: commandReplies,
+      },
+    },
+    async (request, reply) => {
+      assertProfile(ctx, request.body.profile_id);
+      const heartbeat = await ctx.store.heartbeats.read(ctx.profileId);
+      const environment = heartbeat?.environment ?? ctx.config.environment;
+      if (request.body.confirm_token.trim().toLowerCase() !== environment) {
+        throw new ApiError('confirm_token_invalid', { expected: environment.toUpperCase() });
+      }
+      await assertCommandsAccepted(ctx);
+      const result = await enqueueCommand(ctx, {
+        type: 'kill_switch',
+        payload: { reason: request.body.reason ?? 'kill switch from the API' },
+        idempotencyKey: idempotencyKeyOf(request),
+        correlationId: request.id,
+        expires: false,
+      });
+      return reply
+        .status(result.replayed ? 200 : 202)
+        .send({ command: commandWire(result.command), replayed: result.replayed });
+    },
+  );
+}
+
+interface CancelBody {
+  order_id: string;
+  profile_id?: string;
+}
+
+function registerCancel(app: FastifyInstance, ctx: ApiContext): void {
+  const body = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['order_id'],
+    properties: {
+      order_id: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
+      profile_id: { type: 'string', minLength: 1, maxLength: 64 },
+    },
+  };
+  app.post<{ Body: CancelBody }>(
+    '/commands/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel an open order (the command expires)',
+        headers: idempotencyHeaders,
+        body,
+        response: commandReplies,
+      },
+    },
+    async (request, reply) => {
+      assertProfile(ctx, request.body.profile_id);
+      await assertCommandsAccepted(ctx);
+      const result = await enqueueCommand(ctx, {
+        type: 'cancel_order',
+        payload: { orderId: request.body.order_id },
+        idempotencyKey: idempotencyKeyOf(request),
+        correlationId: request.id,
+        expires: true,
+      });
+      return reply
+        .status(result.replayed ? 200 : 202)
+        .send({ command: commandWire(result.command), replayed: result.replayed });
+    },
+  );
+}
+
+export function registerCommandRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  registerReads(app, ctx);
+  registerKillSwitch(app, ctx);
+  registerCancel(app, ctx);
+}

@@ -1,0 +1,181 @@
+/**
+ * Draft and confirm: POST /commands/draft validates an order intent synchronously and stages it
+ * with a preview, a verdict and an expiry (201); POST /commands/confirm turns a staged draft into
+ * exactly one submit_order command (confirm-draft.ts).
+ *
+ * Idempotency-Key on a draft: the draft id is derived from the profile and the key (a hash shaped
+ * like a UUID), so a repeat with the same key finds the stored draft in any process, and returns
+ * it (200) when its content is the same, or answers 409 when the key was used for other content.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { type Draft, draftContentHash } from '../../core/draft.js';
+import type { OrderIntent } from '../../core/order-request.js';
+import { assertProfile } from '../command-service.js';
+import { confirmDraft } from '../confirm-draft.js';
+import type { ApiContext } from '../context.js';
+import { type DraftBody, draftBodySchema, parseDraftBody } from '../draft-intent.js';
+import { buildPreview, confirmPhraseFor, evaluateDraft, loadDraftContext } from '../draft-preview.js';
+import { ApiError } from '../errors.js';
+import { commandWire, draftWire } from '../presenters.js';
+import { bool, nstr, str, withErrors } from '../schemas.js';
+import { commandReplies, idempotencyHeaders, idempotencyKeyOf } from './commands.js';
+
+const tags = ['commands'];
+
+const draftSchema = {
+  type: 'object',
+  properties: {
+    id: str,
+    profile_id: str,
+    status: str,
+    intent: { type: 'object', additionalProperties: true },
+    content_hash: str,
+    created_at: str,
+    expires_at: str,
+    preview: {
+      type: 'object',
+      properties: {
+        ...Object.fromEntries(
+          ['estimated_price', 'estimated_notional', 'share_of_equity', 'buying_power_after'].map((k) => [
+            k,
+            nstr,
+          ]),
+        ),
+        resulting_position_qty: str,
+      },
+    },
+    verdict: {
+      type: 'object',
+      properties: {
+        allowed: bool,
+        checks: {
+          type: 'array',
+          items: { type: 'object', properties: { check: str, passed: bool, code: nstr, message: str } },
+        },
+      },
+    },
+    confirm_phrase: { ...nstr, description: 'live mode: the phrase POST /commands/confirm needs' },
+    command_id: nstr,
+  },
+} as const;
+
+/** A UUID-shaped id derived from profile and key, so the same key always names the same draft. */
+export function draftIdForKey(profileId: string, key: string): string {
+  const h = createHash('sha256').update(`draft:${profileId}:${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+async function stageDraft(ctx: ApiContext, id: string, intent: OrderIntent): Promise<Draft> {
+  const context = await loadDraftContext(ctx.store, ctx.profileId, intent.symbol);
+  const preview = buildPreview(intent, context);
+  const verdict = evaluateDraft(intent, context, preview);
+  const now = ctx.clock.now();
+  const draft: Draft = {
+    id,
+    profileId: ctx.profileId,
+    intent,
+    contentHash: draftContentHash(ctx.profileId, intent),
+    preview,
+    verdict,
+    status: verdict.allowed ? 'staged' : 'denied',
+    actor: 'api',
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + ctx.config.draftTtlSeconds * 1000).toISOString(),
+    commandId: null,
+  };
+  await ctx.store.drafts.create(draft);
+  return draft;
+}
+
+/** The stored draft for a repeated key: same content or a 409. */
+function replayedDraft(existing: Draft, intent: OrderIntent, key: string): Draft {
+  if (existing.contentHash !== draftContentHash(existing.profileId, intent)) {
+    throw new ApiError('idempotency_key_reused', { idempotency_key: key, draft_id: existing.id });
+  }
+  return existing;
+}
+
+function registerDraft(app: FastifyInstance, ctx: ApiContext): void {
+  app.post<{ Body: DraftBody }>(
+    '/commands/draft',
+    {
+      schema: {
+        tags,
+        summary: 'Stage an order: validated now, returned with preview, verdict and expiry',
+        headers: idempotencyHeaders,
+        body: draftBodySchema,
+        response: withErrors({ 200: draftSchema, 201: draftSchema }),
+      },
+    },
+    async (request, reply) => {
+      assertProfile(ctx, request.body.profile_id);
+      const intent = parseDraftBody(request.body);
+      const phrase = ctx.config.environment === 'live' ? confirmPhraseFor(intent) : null;
+      const key = idempotencyKeyOf(request);
+      const id = key === null ? ctx.ids.next() : draftIdForKey(ctx.profileId, key);
+      if (key !== null) {
+        const existing = await ctx.store.drafts.get(ctx.profileId, id);
+        if (existing !== null)
+          return reply.status(200).send(draftWire(replayedDraft(existing, intent, key), phrase));
+      }
+      let draft: Draft;
+      try {
+        draft = await stageDraft(ctx, id, intent);
+      } catch (error) {
+        const raced = key === null ? null : await ctx.store.drafts.get(ctx.profileId, id);
+        if (raced === null || key === null) throw error;
+        return reply.status(200).send(draftWire(replayedDraft(raced, intent, key), phrase));
+      }
+      return reply.status(201).send(draftWire(draft, phrase));
+    },
+  );
+}
+
+interface ConfirmBody {
+  draft_id: string;
+  confirm_phrase?: string;
+  profile_id?: string;
+}
+
+function registerConfirm(app: FastifyInstance, ctx: ApiContext): void {
+  const body = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['draft_id'],
+    properties: {
+      draft_id: { type: 'string', minLength: 1, maxLength: 128 },
+      confirm_phrase: { type: 'string', maxLength: 200, description: 'required in live mode' },
+      profile_id: { type: 'string', minLength: 1, maxLength: 64 },
+    },
+  };
+  app.post<{ Body: ConfirmBody }>(
+    '/commands/confirm',
+    {
+      schema: {
+        tags,
+        summary: 'Confirm a staged draft: exactly one submit_order command',
+        headers: idempotencyHeaders,
+        body,
+        response: commandReplies,
+      },
+    },
+    async (request, reply) => {
+      assertProfile(ctx, request.body.profile_id);
+      const result = await confirmDraft(ctx, {
+        draftId: request.body.draft_id,
+        confirmPhrase: request.body.confirm_phrase,
+        idempotencyKey: idempotencyKeyOf(request),
+        correlationId: request.id,
+      });
+      return reply
+        .status(result.replayed ? 200 : 202)
+        .send({ command: commandWire(result.command), replayed: result.replayed });
+    },
+  );
+}
+
+export function registerDraftRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  registerDraft(app, ctx);
+  registerConfirm(app, ctx);
+}

@@ -1,0 +1,60 @@
+/**
+ * GET /events: Server-Sent Events from the change feed (change-feed.ts). On connect the client
+ * gets the current state of every kind (or, with a Last-Event-ID from this feed, only what
+ * changed since), then one event per change; a comment line every `keepAliveMs` keeps proxies
+ * from closing an idle stream. Disconnects unsubscribe at once; closing the app ends all streams.
+ */
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { ChangeFeed, FeedEvent } from '../change-feed.js';
+import type { ApiContext } from '../context.js';
+
+function frame(event: FeedEvent): string {
+  return `id: ${event.id}\nevent: ${event.kind}\ndata: ${event.data}\n\n`;
+}
+
+export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext, feed: ChangeFeed): void {
+  const open = new Set<ServerResponse>();
+  app.addHook('onClose', async () => {
+    feed.stop();
+    for (const raw of open) raw.end();
+  });
+  app.get(
+    '/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Server-Sent Events: positions, orders, account, commands, engine, trading_state',
+        produces: ['text/event-stream'],
+        headers: { type: 'object', properties: { 'last-event-id': { type: 'string', maxLength: 100 } } },
+      },
+    },
+    async (request, reply) => {
+      const raw = reply.raw;
+      reply.hijack();
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': request.id,
+      });
+      raw.write(`retry: 2000\n\n`);
+      open.add(raw);
+      const lastId = request.headers['last-event-id'];
+      const { initial, unsubscribe } = await feed.subscribe(
+        (event) => raw.write(frame(event)),
+        typeof lastId === 'string' ? lastId : undefined,
+      );
+      for (const event of initial) raw.write(frame(event));
+      const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), ctx.options.keepAliveMs);
+      const cleanup = () => {
+        clearInterval(keepAlive);
+        unsubscribe();
+        open.delete(raw);
+      };
+      if (raw.destroyed || raw.writableEnded) cleanup();
+      else raw.once('close', cleanup);
+    },
+  );
+}
