@@ -7,6 +7,7 @@ import { VERSION } from '../version.js';
 import * as arkHoldingsCommand from './commands/ark-holdings.js';
 import * as configCommand from './commands/config.js';
 import * as earningsCalendarCommand from './commands/earnings-calendar.js';
+import * as engineCommand from './commands/engine.js';
 import * as migrateCommand from './commands/migrate.js';
 import * as simCommand from './commands/sim.js';
 
@@ -18,6 +19,7 @@ const registrations: Registration[] = [
   earningsCalendarCommand.register,
   arkHoldingsCommand.register,
   simCommand.register,
+  engineCommand.register,
 ];
 
 export function buildProgram(): Command {

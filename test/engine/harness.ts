@@ -1,0 +1,308 @@
+// Test support for the engine: a simulator, an in-memory (or file) SQLite ledger, the embedded bus
+// and the Alpaca adapter pointed at the simulator, and an engine with short intervals; plus helpers
+// that compare the ledger with the broker through the adapter's REST reads and wait on conditions.
+import pino from 'pino';
+import { createAlpacaBroker } from '../../src/adapters/alpaca/create-alpaca-broker.js';
+import { EmbeddedCommandBus } from '../../src/adapters/bus/embedded-command-bus.js';
+import { createDatabase, createStore, migrateToLatest } from '../../src/adapters/storage/index.js';
+import { systemClock, uuidGenerator } from '../../src/adapters/system/system-clock.js';
+import type { Command } from '../../src/core/command.js';
+import { dec, ZERO } from '../../src/core/decimal.js';
+import { type EngineDeps, type RunningEngine, startEngine } from '../../src/engine/engine.js';
+import type { EngineOptions } from '../../src/engine/engine-options.js';
+import type { Broker, FillActivity } from '../../src/ports/broker.js';
+import type { Store } from '../../src/ports/store.js';
+import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../../src/sim/server.js';
+
+export const PROFILE = 'default';
+export const silentLog = pino({ level: 'silent' });
+
+export function adapterFor(sim: RunningSimulator) {
+  return createAlpacaBroker({
+    tradingBaseUrl: sim.tradingUrl,
+    streamUrl: sim.streamUrl,
+    dataBaseUrl: sim.dataUrl,
+    keyId: sim.keyId,
+    secret: sim.secret,
+    dataFeed: 'iex',
+    budget: { perMinute: 100_000, burst: 1000 },
+    retry: { maxRetries: 1, retryDelayMs: 20, maxDelayMs: 50 },
+    stream: { connectTimeoutMs: 3000 },
+  });
+}
+
+export async function openLedger(url = 'sqlite::memory:') {
+  const db = createDatabase(url);
+  await migrateToLatest(db);
+  return { db, store: createStore(db) };
+}
+
+export const fastOptions: EngineOptions = {
+  profileId: PROFILE,
+  environment: 'paper',
+  pollIntervalMs: 1000,
+  syncMinIntervalMs: 200,
+  enableTradingWs: true,
+  maxBackoffMs: 400,
+  baseBackoffMs: 50,
+  leaseTtlMs: 2000,
+  leaseRenewMs: 500,
+  heartbeatMs: 200,
+  marginMs: 2000,
+  streamWaitMs: 3000,
+};
+
+export interface Rig {
+  sim: RunningSimulator;
+  store: Store;
+  db: ReturnType<typeof createDatabase>;
+  bus: EmbeddedCommandBus;
+  broker: Broker;
+  engine: RunningEngine;
+  /** A second adapter used only to read the broker's truth in assertions. */
+  truth: Broker;
+  close(): Promise<void>;
+}
+
+export async function startRig(
+  simOptions: SimulatorOptions = {},
+  options: Partial<EngineOptions> = {},
+  extra: Partial<EngineDeps> = {},
+): Promise<Rig> {
+  const sim = await startSimulator({ rateLimit: 0, ...simOptions });
+  const { db, store } = await openLedger();
+  const bus = new EmbeddedCommandBus({ db, pollMs: 50 });
+  const adapter = adapterFor(sim);
+  const truth = adapterFor(sim).broker;
+  const engine = await startEngine({
+    options: { ...fastOptions, ...options },
+    store,
+    broker: adapter.broker,
+    tradeStream: adapter.tradeStream,
+    bus,
+    clock: systemClock,
+    ids: uuidGenerator,
+    log: silentLog,
+    ...extra,
+  });
+  return {
+    sim,
+    store,
+    db,
+    bus,
+    broker: adapter.broker,
+    engine,
+    truth,
+    close: async () => {
+      await engine.stop();
+      await bus.close();
+      await store.close();
+      await sim.stop();
+    },
+  };
+}
+
+export async function waitFor<T>(
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = null;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export async function sendCommand(
+  rig: Pick<Rig, 'store' | 'bus'>,
+  type: Command['type'],
+  payload: Record<string, unknown>,
+  overrides: Partial<Command> = {},
+): Promise<string> {
+  const id = uuidGenerator.next();
+  const now = new Date().toISOString();
+  await rig.store.commands.create({
+    id,
+    profileId: PROFILE,
+    type,
+    payload,
+    actor: 'test',
+    idempotencyKey: null,
+    correlationId: id,
+    status: 'queued',
+    result: null,
+    error: null,
+    attempts: 0,
+    createdAt: now,
+    updatedAt: now,
+    startedAt: null,
+    finishedAt: null,
+    expiresAt: null,
+    ...overrides,
+  });
+  await rig.bus.publish({ commandId: id, profileId: PROFILE, type, enqueuedAt: now });
+  return id;
+}
+
+export async function finishedCommand(rig: Pick<Rig, 'store'>, id: string, timeoutMs = 10_000) {
+  return waitFor(
+    async () => {
+      const c = await rig.store.commands.get(PROFILE, id);
+      return c && ['succeeded', 'failed', 'rejected', 'expired'].includes(c.status) ? c : null;
+    },
+    timeoutMs,
+    `command ${id} to finish`,
+  );
+}
+
+async function allActivities(broker: Broker): Promise<FillActivity[]> {
+  const out: FillActivity[] = [];
+  let pageToken: string | undefined;
+  for (;;) {
+    const page = await broker.listFillActivities({ pageSize: 100, ...(pageToken ? { pageToken } : {}) });
+    out.push(...page.fills);
+    if (!page.nextPageToken || page.nextPageToken === pageToken) return out;
+    pageToken = page.nextPageToken;
+  }
+}
+
+export interface Comparison {
+  missingOrders: string[];
+  orderMismatches: string[];
+  missingFills: number;
+  duplicatedFills: number;
+  positionMismatches: string[];
+  brokerFills: number;
+  ledgerFills: number;
+}
+
+/** Compares the ledger with the broker's orders, fills (per order, by count and quantity) and positions. */
+export async function compareWithBroker(store: Store, broker: Broker): Promise<Comparison> {
+  const orders = await broker.listOrders({
+    status: 'all',
+    after: '2000-01-01T00:00:00Z',
+    direction: 'asc',
+    limit: 500,
+  });
+  const activities = await allActivities(broker);
+  const positions = await broker.listPositions();
+  const c: Comparison = {
+    missingOrders: [],
+    orderMismatches: [],
+    missingFills: 0,
+    duplicatedFills: 0,
+    positionMismatches: [],
+    brokerFills: activities.length,
+    ledgerFills: 0,
+  };
+  for (const o of orders) {
+    const local = await store.orders.get(PROFILE, o.id);
+    if (!local) c.missingOrders.push(o.id);
+    else if (local.status !== o.status || !dec(local.filledQty).eq(o.filledQty))
+      c.orderMismatches.push(`${o.id}: ${local.status}/${local.filledQty} vs ${o.status}/${o.filledQty}`);
+  }
+  const ledgerFills = await store.fills.list(PROFILE, { limit: 1_000_000 });
+  c.ledgerFills = ledgerFills.length;
+  const byOrder = new Map<string, { broker: number; ledger: number }>();
+  for (const a of activities) {
+    const e = byOrder.get(a.orderId) ?? { broker: 0, ledger: 0 };
+    e.broker++;
+    byOrder.set(a.orderId, e);
+  }
+  for (const f of ledgerFills) {
+    const e = byOrder.get(f.orderId) ?? { broker: 0, ledger: 0 };
+    e.ledger++;
+    byOrder.set(f.orderId, e);
+  }
+  for (const e of byOrder.values()) {
+    if (e.ledger < e.broker) c.missingFills += e.broker - e.ledger;
+    if (e.ledger > e.broker) c.duplicatedFills += e.ledger - e.broker;
+  }
+  const local = new Map((await store.positions.list(PROFILE)).map((p) => [p.symbol, p.qty]));
+  const remote = new Map(positions.map((p) => [p.symbol, p.qty]));
+  for (const symbol of new Set([...local.keys(), ...remote.keys()])) {
+    if (!dec(local.get(symbol) ?? ZERO).eq(remote.get(symbol) ?? ZERO))
+      c.positionMismatches.push(`${symbol}: ${local.get(symbol)} vs ${remote.get(symbol)}`);
+  }
+  return c;
+}
+
+export function converged(c: Comparison): boolean {
+  return (
+    c.missingOrders.length === 0 &&
+    c.orderMismatches.length === 0 &&
+    c.missingFills === 0 &&
+    c.duplicatedFills === 0 &&
+    c.positionMismatches.length === 0
+  );
+}
+
+/** Waits until the ledger equals the broker; returns the last comparison. */
+export async function waitConverged(store: Store, broker: Broker, timeoutMs = 15_000): Promise<Comparison> {
+  let last: Comparison | null = null;
+  try {
+    return await waitFor(
+      async () => {
+        last = await compareWithBroker(store, broker);
+        return converged(last) ? last : null;
+      },
+      timeoutMs,
+      'ledger to converge',
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${JSON.stringify(last, null, 1)}`);
+  }
+}
+
+/** Submits market orders in-process on the simulator (no REST, so no engine budget is used). */
+export function burst(sim: RunningSimulator, n: number, symbols = ['AAPL', 'MSFT'], qty = '1'): string[] {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const side = i % 3 === 2 ? 'sell' : 'buy';
+    const order = sim.broker.submit({
+      symbol: symbols[i % symbols.length],
+      qty,
+      side,
+      type: 'market',
+      time_in_force: 'day',
+    });
+    ids.push(order.id);
+  }
+  return ids;
+}
+
+export async function simPost(sim: RunningSimulator, path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${sim.tradingUrl}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'APCA-API-KEY-ID': sim.keyId,
+      'APCA-API-SECRET-KEY': sim.secret,
+    },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export async function simStats(
+  sim: RunningSimulator,
+): Promise<{ requests: Record<string, number>; executions: number; stream: Record<string, number> }> {
+  const res = await fetch(`${sim.tradingUrl}/_sim/stats`, {
+    headers: { 'APCA-API-KEY-ID': sim.keyId, 'APCA-API-SECRET-KEY': sim.secret },
+  });
+  return res.json() as never;
+}
+
+export function sumQty(values: string[]): string {
+  return values.reduce((a, v) => a.plus(v), ZERO).toFixed();
+}
