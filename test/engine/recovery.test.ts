@@ -1,0 +1,156 @@
+// Recovery against the simulator: the stream dropped repeatedly during a burst of fills (and fill
+// events silently dropped), REST error storms on refresh, a second engine refused. After each,
+// the ledger equals the broker's orders, fills and positions: zero missing, zero duplicated.
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock, uuidGenerator } from '../../src/adapters/system/system-clock.js';
+import { startEngine } from '../../src/engine/engine.js';
+import { LeaseHeldError } from '../../src/engine/lease.js';
+import {
+  adapterFor,
+  burst,
+  fastOptions,
+  PROFILE,
+  type Rig,
+  silentLog,
+  simPost,
+  startRig,
+  waitConverged,
+  waitFor,
+} from './harness.js';
+
+let rig: Rig | null = null;
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('engine recovery against the simulator', () => {
+  it('converges after the stream is dropped repeatedly during a burst and fill events are lost', async () => {
+    rig = await startRig({ partialFillProbability: 0.3, seed: 11 });
+    await rig.engine.ready();
+    await rig.engine.streamHealthy();
+    for (let round = 0; round < 6; round++) {
+      burst(rig.sim, 15, ['AAPL', 'MSFT', 'NVDA']);
+      if (round % 2 === 0) await simPost(rig.sim, '/_sim/stream/drop', {});
+      burst(rig.sim, 10, ['AAPL', 'MSFT', 'NVDA']);
+      await simPost(
+        rig.sim,
+        '/_sim/faults',
+        round === 3 ? { drop_events: ['fill', 'partial_fill'] } : { drop_event_rate: 0.2 },
+      );
+      burst(rig.sim, 10, ['AAPL', 'MSFT', 'NVDA']);
+      await simPost(rig.sim, '/_sim/faults', {});
+      await sleep(60);
+    }
+    const c = await waitConverged(rig.store, rig.truth, 20_000);
+    expect(c.missingFills).toBe(0);
+    expect(c.duplicatedFills).toBe(0);
+    expect(c.ledgerFills).toBe(c.brokerFills);
+    expect(c.brokerFills).toBeGreaterThanOrEqual(210);
+    expect(rig.engine.status.reconnects).toBeGreaterThanOrEqual(3);
+    const repairs = await rig.store.audit.list(PROFILE, { action: 'reconcile.fill_backfilled' });
+    expect(repairs.length).toBeGreaterThan(0);
+    expect(repairs[0]?.actor).toBe('engine');
+    await waitFor(async () => rig!.engine.status.streamHealthy);
+  });
+
+  it('reads REDUCING while the stream is down, and the heartbeat says so', async () => {
+    rig = await startRig();
+    await rig.engine.ready();
+    await rig.engine.streamHealthy();
+    expect(rig.engine.tradingState()).toBe('ACTIVE');
+    await simPost(rig.sim, '/_sim/faults', { refuse_stream_ms: 1500 });
+    await simPost(rig.sim, '/_sim/stream/drop', {});
+    await waitFor(async () => rig!.engine.tradingState() === 'REDUCING');
+    const hb = await waitFor(async () => {
+      const h = await rig!.store.heartbeats.read(PROFILE);
+      return h && h.detail.tradingState === 'REDUCING' ? h : null;
+    });
+    expect(hb.detail.streamHealthy).toBe(false);
+    await rig.engine.streamHealthy();
+    expect(rig.engine.tradingState()).toBe('ACTIVE');
+    const back = await waitFor(async () => {
+      const h = await rig!.store.heartbeats.read(PROFILE);
+      return h && h.streamState === 'listening' ? h : null;
+    });
+    expect(back.detail.tradingState).toBe('ACTIVE');
+    expect(back.lastSyncAt).not.toBeNull();
+  });
+
+  it('survives 5xx and 429 storms on refresh and converges once they pass', async () => {
+    rig = await startRig({ seed: 5 });
+    await rig.engine.ready();
+    await rig.engine.streamHealthy();
+    let placed = 0;
+    for (const status of [503, 429, 500]) {
+      await simPost(rig.sim, '/_sim/faults', {
+        rest_error_rate: 0.8,
+        rest_error_status: status,
+        drop_event_rate: 0.3,
+      });
+      placed += burst(rig.sim, 20, ['AAPL', 'TSLA']).length;
+      await sleep(700);
+    }
+    await simPost(rig.sim, '/_sim/faults', {});
+    const c = await waitConverged(rig.store, rig.truth, 20_000);
+    expect(c.ledgerFills).toBe(placed);
+    expect(placed).toBeGreaterThan(30);
+    expect(rig.engine.status.ready).toBe(true);
+  });
+
+  it('refuses a second engine on the same profile, naming the holder', async () => {
+    rig = await startRig();
+    await rig.engine.ready();
+    const adapter = adapterFor(rig.sim);
+    const second = startEngine({
+      options: { ...fastOptions, holder: 'second-engine' },
+      store: rig.store,
+      broker: adapter.broker,
+      tradeStream: adapter.tradeStream,
+      bus: rig.bus,
+      clock: systemClock,
+      ids: uuidGenerator,
+      log: silentLog,
+    });
+    const error = await second.catch((e) => e);
+    expect(error).toBeInstanceOf(LeaseHeldError);
+    expect(error.message).toContain(rig.engine.holder);
+  });
+
+  it('does not accept commands while the startup reconciliation fails, and says why', async () => {
+    rig = await startRig({}, {}, {});
+    await rig.engine.ready();
+    await rig.engine.stop();
+    await simPost(rig.sim, '/_sim/faults', { rest_error_rate: 1, rest_error_status: 500 });
+    const adapter = adapterFor(rig.sim);
+    const engine = await startEngine({
+      options: { ...fastOptions, holder: 'restarted' },
+      store: rig.store,
+      broker: adapter.broker,
+      tradeStream: adapter.tradeStream,
+      bus: rig.bus,
+      clock: systemClock,
+      ids: uuidGenerator,
+      log: silentLog,
+    });
+    try {
+      const hb = await waitFor(async () => {
+        const h = await rig!.store.heartbeats.read(PROFILE);
+        return h &&
+          h.holder === 'restarted' &&
+          String(h.detail.reason).includes('startup reconciliation failed')
+          ? h
+          : null;
+      });
+      expect(hb.detail.acceptingCommands).toBe(false);
+      expect(engine.status.ready).toBe(false);
+      await simPost(rig.sim, '/_sim/faults', {});
+      await engine.ready();
+      expect(engine.status.reason).toBeNull();
+    } finally {
+      await engine.stop();
+    }
+  });
+});
