@@ -90,7 +90,20 @@ export interface BrokerState {
   counters: { ordersSubmitted: number; executions: number };
   /** ET date of the last end-of-day roll. */
   lastRollDate: string;
+  /** How long a cancel stays pending_cancel and a replace pending_replace (0 = complete at once). */
+  delays: () => PendingDelays;
+  /** Replacements waiting for their old order to leave pending_replace, by old order id. */
+  replacing: Map<string, SimOrder>;
+  /** Timers of delayed cancels and replaces (cleared by a reset). */
+  timers: Set<NodeJS.Timeout>;
 }
+
+export interface PendingDelays {
+  cancelMs: number;
+  replaceMs: number;
+}
+
+export const NO_DELAYS: PendingDelays = { cancelMs: 0, replaceMs: 0 };
 
 export function defaultConfig(): AccountConfig {
   return {

@@ -1,59 +1,36 @@
 /**
  * Order execution: routing (pending_new -> new), the paper fill model (market orders at the far
- * side of the quote, limits only when crossed, stops elected on the last trade, trailing stops
- * tracking their high-water mark), optional seeded partial fills, IOC/FOK, and terminal
- * transitions with their trade_updates events.
- * Must preserve: every execution moves cash, position, order and activity together and emits
- * exactly one fill/partial_fill event carrying execution_id, price, qty and position_qty.
+ * side of the quote, limits only when crossed, stops elected on the last trade, buy stops capped
+ * as stop-limits, trailing stops tracking their high-water mark), optional seeded partial fills,
+ * IOC/FOK/OPG remainders, the closing auction for CLS, and running bracket/OCO/OTO legs.
+ * Must preserve: a held leg never executes until it is activated or its armed stop triggers; an
+ * order in a pending state keeps working (that is what makes the cancel and replace races).
  */
-import { Decimal, str, ZERO } from '../core/decimal.js';
-import type { BrokerState, TradeEventName } from './broker-state.js';
+import { Decimal, ZERO } from '../core/decimal.js';
+import type { BrokerState } from './broker-state.js';
+import { executeFill, remainingQty } from './fills.js';
+import { isArmed, releaseStopLoss } from './legs.js';
 import type { Quote } from './market.js';
-import { isFinal, type SimOrder } from './order-model.js';
-import { leaves } from './risk-checks.js';
+import { buyStopLimit, isFinal, type SimOrder, WORKING_STATUSES } from './order-model.js';
 import type { SessionPhase } from './session-calendar.js';
-import { etParts } from './session-calendar.js';
+import { emit, finish, setStatus, tradableIn } from './transitions.js';
 
 const HUNDRED = new Decimal(100);
 
-export function emit(s: BrokerState, event: TradeEventName, order: SimOrder): void {
-  s.emit({ event, order, at: order.updatedAt, execution: null });
-}
-
-/** Recomputes the buying power an order holds after any change. */
-export function updateReserve(s: BrokerState, order: SimOrder): void {
-  let next = ZERO;
-  if (!isFinal(order) && order.status !== 'held') {
-    next = order.reserveNotional
-      ? Decimal.max(order.reserveNotional.minus(order.filledValue), ZERO)
-      : order.reserveUnit.times(leaves(order));
-  }
-  s.reservedTotal = s.reservedTotal.plus(next).minus(order.reserved);
-  order.reserved = next;
-}
-
-export function setStatus(s: BrokerState, order: SimOrder, status: SimOrder['status']): void {
-  order.status = status;
-  order.updatedAt = s.clock.now();
-  s.book.touch(order);
-  updateReserve(s, order);
-}
-
-/** Whether the session lets this order trade now. */
-export function tradableIn(order: SimOrder, phase: SessionPhase): boolean {
-  if (phase === 'core') return true;
-  return (phase === 'pre' || phase === 'post') && order.extendedHours;
+/** Whether a remainder that could not trade at once is canceled (IOC, FOK, OPG at the open). */
+function immediateOnly(s: BrokerState, order: SimOrder): boolean {
+  return order.tif === 'ioc' || order.tif === 'fok' || (order.tif === 'opg' && s.clock.mode === 'calendar');
 }
 
 /** Routes a pending order: pending_new -> new, then tries to match it. */
-export function route(s: BrokerState, order: SimOrder): void {
+export function route(s: BrokerState, order: SimOrder, phase = s.clock.phase()): void {
   if (order.status !== 'pending_new') return;
   const quote = s.market.quote(order.symbol);
   if (order.type === 'trailing_stop' && quote) initTrailing(order, quote);
   setStatus(s, order, 'new');
   emit(s, 'new', order);
-  if (quote) tryExecute(s, order, quote, s.clock.phase());
-  if (!isFinal(order) && (order.tif === 'ioc' || order.tif === 'fok')) finish(s, order, 'canceled');
+  if (quote) tryExecute(s, order, quote, phase);
+  if (!isFinal(order) && immediateOnly(s, order)) finish(s, order, 'canceled');
 }
 
 /** Sends an accepted order on its way: pending_new now, new (and matching) on the next turn. */
@@ -64,19 +41,13 @@ export function dispatch(s: BrokerState, order: SimOrder): void {
   setImmediate(() => route(s, order));
 }
 
-export function finish(
-  s: BrokerState,
-  order: SimOrder,
-  status: 'canceled' | 'expired' | 'replaced' | 'rejected',
-): void {
-  const now = s.clock.now();
-  if (status === 'canceled') order.canceledAt = now;
-  if (status === 'expired') order.expiredAt = now;
-  if (status === 'replaced') order.replacedAt = now;
-  if (status === 'rejected') order.failedAt = now;
+/** CLS at the close: routed and matched once as in the core session; the rest is canceled. */
+export function closingAuction(s: BrokerState, order: SimOrder): void {
   s.pending.delete(order);
-  setStatus(s, order, status);
-  emit(s, status, order);
+  setStatus(s, order, 'pending_new');
+  emit(s, 'pending_new', order);
+  route(s, order, 'core');
+  if (!isFinal(order)) finish(s, order, 'canceled');
 }
 
 function initTrailing(order: SimOrder, quote: Quote): void {
@@ -108,6 +79,13 @@ function stopHit(order: SimOrder, quote: Quote): boolean {
   return order.side === 'buy' ? quote.last.gte(stop) : quote.last.lte(stop);
 }
 
+/** The limit an order trades under once triggered (a buy stop's is derived from its stop). */
+function effectiveLimit(order: SimOrder): Decimal | null {
+  if (order.type === 'limit' || order.type === 'stop_limit') return order.limitPrice;
+  if (order.type === 'stop' && order.side === 'buy') return buyStopLimit(order.stopPrice as Decimal);
+  return null;
+}
+
 /** The execution price if the order can trade against this quote now, else null. */
 export function executablePrice(order: SimOrder, quote: Quote, phase: SessionPhase): Decimal | null {
   if (!tradableIn(order, phase)) return null;
@@ -118,29 +96,34 @@ export function executablePrice(order: SimOrder, quote: Quote, phase: SessionPha
     if (!order.triggered) return null;
   }
   const far = order.side === 'buy' ? quote.ask : quote.bid;
-  if (order.type !== 'limit' && order.type !== 'stop_limit') return far;
-  const limit = order.limitPrice as Decimal;
+  const limit = effectiveLimit(order);
+  if (limit === null) return far;
   return (order.side === 'buy' ? far.lte(limit) : far.gte(limit)) ? far : null;
+}
+
+/** An armed held stop-loss whose stop the last trade reached is released (goes `new`). */
+function releaseIfTriggered(s: BrokerState, leg: SimOrder, quote: Quote, phase: SessionPhase): boolean {
+  if (!isArmed(s, leg) || !tradableIn(leg, phase) || !stopHit(leg, quote)) return false;
+  leg.triggered = true;
+  releaseStopLoss(s, leg);
+  return true;
 }
 
 /** Fills as much as the fill model allows; returns true when anything executed. */
 export function tryExecute(s: BrokerState, order: SimOrder, quote: Quote, phase: SessionPhase): boolean {
-  if (order.status !== 'new' && order.status !== 'partially_filled') return false;
+  if (order.status === 'held' && !releaseIfTriggered(s, order, quote, phase)) return false;
+  if (!WORKING_STATUSES.has(order.status)) return false;
   const price = executablePrice(order, quote, phase);
   if (price === null) return false;
+  const legs: SimOrder[] = [];
   for (let round = 0; round < 8 && !isFinal(order); round++) {
     const remaining = remainingQty(order, price);
     if (remaining.lte(0)) break;
     const partial = order.tif !== 'fok' && round < 7 && s.fillRng() < s.partialFillProbability;
-    executeFill(s, order, partial ? partialQty(s, remaining) : remaining, price);
+    legs.push(...executeFill(s, order, partial ? partialQty(s, remaining) : remaining, price));
   }
+  for (const leg of legs) tryExecute(s, leg, quote, phase);
   return true;
-}
-
-function remainingQty(order: SimOrder, price: Decimal): Decimal {
-  if (order.qty) return order.qty.minus(order.filledQty);
-  const left = (order.notional as Decimal).minus(order.filledValue);
-  return left.div(price).toDecimalPlaces(9, Decimal.ROUND_DOWN);
 }
 
 function partialQty(s: BrokerState, remaining: Decimal): Decimal {
@@ -150,63 +133,6 @@ function partialQty(s: BrokerState, remaining: Decimal): Decimal {
   }
   const part = remaining.times(u.toFixed(6)).toDecimalPlaces(9, Decimal.ROUND_DOWN);
   return part.isZero() || part.gte(remaining) ? remaining : part;
-}
-
-/** One execution: order, cash, position, activity, event. */
-export function executeFill(s: BrokerState, order: SimOrder, qty: Decimal, price: Decimal): void {
-  const now = s.clock.now();
-  order.filledQty = order.filledQty.plus(qty);
-  order.filledValue = order.filledValue.plus(qty.times(price));
-  const positionQty = s.portfolio.applyFill(order.symbol, order.side, qty, price);
-  const done = order.qty ? order.filledQty.gte(order.qty) : remainingQty(order, price).isZero();
-  if (done) order.filledAt = now;
-  setStatus(s, order, done ? 'filled' : 'partially_filled');
-  s.counters.executions++;
-  const execution = { id: s.newId(), price, qty, positionQty };
-  recordActivity(s, order, execution.price, qty, now);
-  recordEquity(s, now);
-  s.emit({ event: done ? 'fill' : 'partial_fill', order, at: now, execution });
-}
-
-function activityId(ms: number, uuid: string): string {
-  const p = etParts(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const millis = String(((ms % 1000) + 1000) % 1000).padStart(3, '0');
-  return `${p.date.replaceAll('-', '')}${pad(p.hour)}${pad(p.minute)}${pad(p.second)}${millis}::${uuid}`;
-}
-
-function recordActivity(s: BrokerState, order: SimOrder, price: Decimal, qty: Decimal, at: number): void {
-  const leavesQty = order.qty ? order.qty.minus(order.filledQty) : ZERO;
-  s.activities.push({
-    at,
-    wire: {
-      id: activityId(at, s.newId()),
-      activity_type: 'FILL',
-      transaction_time: new Date(at).toISOString(),
-      type: order.status === 'filled' ? 'fill' : 'partial_fill',
-      price: str(price),
-      qty: str(qty),
-      side: order.side,
-      symbol: order.symbol,
-      leaves_qty: str(leavesQty),
-      cum_qty: str(order.filledQty),
-      order_id: order.id,
-      order_status: order.status,
-    },
-  });
-}
-
-/** Appends an equity point (one per second at most) for portfolio history. */
-export function recordEquity(s: BrokerState, at: number): void {
-  let equity = s.portfolio.cash;
-  for (const pos of s.portfolio.positions.values()) {
-    equity = equity.plus(pos.qty.times(s.market.quote(pos.symbol)?.last ?? pos.avgEntry));
-  }
-  const t = Math.floor(at / 1000);
-  const last = s.history[s.history.length - 1];
-  if (last && last.t === t) last.equity = equity;
-  else if (!last || t > last.t) s.history.push({ t, equity });
-  if (s.history.length > 200_000) s.history.splice(0, 100_000);
 }
 
 /** Runs matching for every open order of a symbol after its price changed. */

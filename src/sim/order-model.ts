@@ -3,8 +3,7 @@
  * Must preserve: the wire form has every field of the reference, explicit nulls, decimals as strings,
  * RFC 3339 timestamps; `order_type` mirrors `type`; legs appear only when nested is asked for.
  */
-import type { Decimal } from '../core/decimal.js';
-import { str } from '../core/decimal.js';
+import { Decimal, str } from '../core/decimal.js';
 
 export const ORDER_TYPES = ['market', 'limit', 'stop', 'stop_limit', 'trailing_stop'] as const;
 export const TIFS = ['day', 'gtc', 'opg', 'cls', 'ioc', 'fok'] as const;
@@ -52,6 +51,7 @@ export interface SimOrder {
   replacedAt: number | null;
   replacedBy: string | null;
   replaces: string | null;
+  cancelRequestedAt: number | null;
   expiresAt: number;
   symbol: string;
   assetId: string;
@@ -82,6 +82,22 @@ export interface SimOrder {
   reserveNotional: Decimal | null;
   /** Buying power this order holds right now. */
   reserved: Decimal;
+}
+
+/** States in which an order works at the venue and can execute. */
+export const WORKING_STATUSES: ReadonlySet<OrderStatus> = new Set([
+  'new',
+  'partially_filled',
+  'pending_cancel',
+  'pending_replace',
+]);
+
+const BUY_STOP_LOW = new Decimal('1.04');
+const BUY_STOP_HIGH = new Decimal('1.025');
+
+/** §3.5: a buy stop works as a stop-limit, limit = stop × 1.04 under $50, × 1.025 from $50. */
+export function buyStopLimit(stop: Decimal): Decimal {
+  return stop.times(stop.lt(50) ? BUY_STOP_LOW : BUY_STOP_HIGH).toDecimalPlaces(2, Decimal.ROUND_DOWN);
 }
 
 export function isFinal(order: SimOrder): boolean {
@@ -120,6 +136,7 @@ export function orderToWire(
     replaced_at: iso(order.replacedAt),
     replaced_by: order.replacedBy,
     replaces: order.replaces,
+    cancel_requested_at: iso(order.cancelRequestedAt),
     asset_id: order.assetId,
     symbol: order.symbol,
     asset_class: 'us_equity',

@@ -140,6 +140,10 @@ export function parseOrderBody(raw: unknown): OrderDraft {
       limitPrice: positiveDecimal(sl, 'limit_price'),
     };
   }
+  // An OCO's parent is its take-profit: Alpaca takes the limit from take_profit when absent.
+  if (orderClass === 'oco' && type === 'limit' && !draft.limitPrice && draft.takeProfit) {
+    draft.limitPrice = draft.takeProfit.limitPrice;
+  }
   requireTypeFields(draft);
   return draft;
 }

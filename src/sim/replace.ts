@@ -1,13 +1,20 @@
 /**
- * PATCH /v2/orders/{id}: replacing an order creates a new order (new id, `replaces` = old id) and
- * marks the old one `replaced` with `replaced_by`; fields not sent keep their old values.
- * Must preserve: 422 while the old order is not yet routed or is final, 403 when nothing changes,
- * whole-share qty only, no replace of notional/fractional orders, trail keeps its unit.
+ * PATCH /v2/orders/{id}: replacing an order creates a new order (new id, `replaces` = old id);
+ * the old one goes `pending_replace` and then `replaced` with `replaced_by`, at once or after the
+ * configured delay, and only then does the replacement start (pending_new/new or accepted). If the
+ * old order fills first, the replacement is rejected (see cancels.ts). Fields not sent keep their
+ * old values.
+ * Must preserve: 422 while the old order is not yet routed, pending or final, 403 when nothing
+ * changes, whole-share qty only, no replace of notional/fractional orders or of advanced-order
+ * members, trail keeps its unit.
  */
 import type { Decimal } from '../core/decimal.js';
-import type { SimBroker } from './broker.js';
+import type { BrokerState } from './broker-state.js';
+import { later } from './cancels.js';
 import { simErrors } from './errors.js';
+import { isAdvanced } from './order-classes.js';
 import { isFinal, type SimOrder } from './order-model.js';
+import { place, start } from './order-placement.js';
 import {
   type OrderDraft,
   parseReplaceBody,
@@ -15,8 +22,9 @@ import {
   validateAgainstAsset,
 } from './order-request.js';
 import { leaves } from './risk-checks.js';
+import { emit, finish, setStatus } from './transitions.js';
 
-const UNROUTED = new Set(['accepted', 'pending_new', 'pending_cancel', 'pending_replace']);
+const UNROUTED = new Set(['accepted', 'pending_new', 'pending_cancel', 'pending_replace', 'held']);
 
 function same(a: Decimal | null, b: Decimal | null): boolean {
   return a === null || b === null ? a === b : a.eq(b);
@@ -31,6 +39,19 @@ function checkApplicable(old: SimOrder, patch: ReplaceDraft): void {
     throw simErrors.invalid(`stop_price is not applicable to ${old.type} orders`);
   if (patch.trail && old.type !== 'trailing_stop')
     throw simErrors.invalid('trail is only applicable to trailing_stop orders');
+}
+
+function checkReplaceable(old: SimOrder): void {
+  if (isFinal(old)) throw simErrors.unprocessable(`order is already in "${old.status}" state`);
+  if (UNROUTED.has(old.status)) {
+    throw simErrors.unprocessable("unable to replace order, order isn't sent to exchange yet");
+  }
+  if (isAdvanced(old)) {
+    throw simErrors.unprocessable('replacing bracket, oco and oto orders is not supported by the simulator');
+  }
+  if (old.notional !== null || (old.qty !== null && !old.qty.isInteger())) {
+    throw simErrors.unprocessable('fractional and notional orders cannot be replaced');
+  }
 }
 
 function draftFrom(old: SimOrder, patch: ReplaceDraft): OrderDraft {
@@ -65,22 +86,36 @@ function unchanged(old: SimOrder, d: OrderDraft): boolean {
   );
 }
 
-export function replaceOrder(broker: SimBroker, old: SimOrder, body: unknown): SimOrder {
-  broker.sync();
+export function replaceOrder(s: BrokerState, old: SimOrder, body: unknown): SimOrder {
   const patch = parseReplaceBody(body);
-  if (isFinal(old)) throw simErrors.unprocessable(`order is already in "${old.status}" state`);
-  if (UNROUTED.has(old.status)) {
-    throw simErrors.unprocessable("unable to replace order, order isn't sent to exchange yet");
-  }
-  if (old.notional !== null || (old.qty !== null && !old.qty.isInteger())) {
-    throw simErrors.unprocessable('fractional and notional orders cannot be replaced');
-  }
+  checkReplaceable(old);
   checkApplicable(old, patch);
   const draft = draftFrom(old, patch);
   if (unchanged(old, draft)) throw simErrors.forbidden('order parameters are not changed');
-  const asset = validateAgainstAsset(draft, broker.assets.get(old.symbol));
-  const replacement = broker.place(draft, asset, { washCheck: false, replaces: old });
-  broker.markReplaced(old, replacement);
-  broker.start(replacement);
+  const asset = validateAgainstAsset(draft, s.assets.get(old.symbol));
+  const replacement = place(s, draft, asset, { washCheck: false, replaces: old });
+  replacement.replaces = old.id;
+  setStatus(s, old, 'pending_replace');
+  emit(s, 'pending_replace', old);
+  const delay = s.delays().replaceMs;
+  if (delay <= 0) {
+    completeReplace(s, old, replacement);
+  } else {
+    s.replacing.set(old.id, replacement);
+    later(s, delay, () => completeReplace(s, old, replacement));
+  }
   return replacement;
+}
+
+/** The old order leaves pending_replace: replaced, and the replacement starts its life. */
+function completeReplace(s: BrokerState, old: SimOrder, replacement: SimOrder): void {
+  s.replacing.delete(old.id);
+  if (isFinal(replacement)) return;
+  if (old.status !== 'pending_replace') {
+    finish(s, replacement, 'rejected');
+    return;
+  }
+  old.replacedBy = replacement.id;
+  finish(s, old, 'replaced');
+  start(s, replacement);
 }

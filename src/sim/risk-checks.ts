@@ -8,7 +8,7 @@ import { Decimal, str, ZERO } from '../core/decimal.js';
 import type { SimAsset } from './assets.js';
 import { simErrors } from './errors.js';
 import type { Quote } from './market.js';
-import type { Side, SimOrder } from './order-model.js';
+import { buyStopLimit, type Side, type SimOrder } from './order-model.js';
 import type { OrderDraft } from './order-request.js';
 
 const MARKET_COLLAR = new Decimal('1.03');
@@ -37,7 +37,8 @@ export function heldFor(open: Iterable<SimOrder>, positionQty: Decimal): { held:
   let held = ZERO;
   const ids: string[] = [];
   for (const order of open) {
-    if (order.side !== reducing) continue;
+    // A held leg covers the same shares as the working exit of its family: count those once.
+    if (order.side !== reducing || order.status === 'held') continue;
     held = held.plus(leaves(order));
     ids.push(order.id);
   }
@@ -121,7 +122,7 @@ export function reservation(
   const limit = limitOf({ type: d.type, limitPrice: d.limitPrice });
   let unit: Decimal;
   if (d.side === 'buy')
-    unit = limit ?? (d.type === 'stop' && d.stopPrice ? d.stopPrice.times(MARKET_COLLAR) : collared);
+    unit = limit ?? (d.type === 'stop' && d.stopPrice ? buyStopLimit(d.stopPrice) : collared);
   else unit = Decimal.max(limit ?? ZERO, collared);
   return { unit: unit.toDecimalPlaces(4), notional: d.side === 'buy' ? d.notional : null };
 }

@@ -172,6 +172,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     },
     stop: async () => {
       ctx.ticker.stop();
+      broker.stop();
       if (clockTimer) clearInterval(clockTimer);
       ctx.stream.close();
       await app.close();

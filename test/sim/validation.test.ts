@@ -81,8 +81,140 @@ describe('parameter validation (422)', () => {
     [{ type: 'market', extendedHours: true }, 'extended hours order must be DAY limit orders'],
     [{ clientOrderId: 'x'.repeat(129) }, 'client_order_id must be no more than 128 characters'],
     [
-      { orderClass: 'bracket', takeProfit: { limitPrice: '200' }, stopLoss: { stopPrice: '180' } },
-      'order_class bracket is not supported by the simulator',
+      { orderClass: 'bracket', stopLoss: { stopPrice: '180' } },
+      'bracket orders require take_profit.limit_price',
+    ],
+    [
+      { orderClass: 'bracket', takeProfit: { limitPrice: '200' } },
+      'bracket orders require stop_loss.stop_price',
+    ],
+    [
+      {
+        orderClass: 'bracket',
+        timeInForce: 'ioc',
+        takeProfit: { limitPrice: '200' },
+        stopLoss: { stopPrice: '180' },
+      },
+      'bracket orders must be DAY or GTC orders',
+    ],
+    [
+      {
+        orderClass: 'bracket',
+        type: 'stop',
+        stopPrice: '195',
+        takeProfit: { limitPrice: '200' },
+        stopLoss: { stopPrice: '180' },
+      },
+      'bracket orders must have a market or limit entry',
+    ],
+    [
+      {
+        orderClass: 'bracket',
+        qty: '1.5',
+        takeProfit: { limitPrice: '200' },
+        stopLoss: { stopPrice: '180' },
+      },
+      'fractional orders are not supported for advanced order classes',
+    ],
+    [
+      {
+        orderClass: 'bracket',
+        notional: '500',
+        qty: undefined,
+        takeProfit: { limitPrice: '200' },
+        stopLoss: { stopPrice: '180' },
+      },
+      'fractional orders are not supported for advanced order classes',
+    ],
+    [
+      {
+        orderClass: 'oto',
+        type: 'limit',
+        limitPrice: '190',
+        extendedHours: true,
+        takeProfit: { limitPrice: '200' },
+      },
+      'oto orders cannot be extended hours',
+    ],
+    [
+      { orderClass: 'bracket', takeProfit: { limitPrice: '180' }, stopLoss: { stopPrice: '185' } },
+      'take_profit.limit_price must be > stop_loss.stop_price',
+    ],
+    [
+      { orderClass: 'bracket', takeProfit: { limitPrice: '200' }, stopLoss: { stopPrice: '189.995' } },
+      'invalid stop_loss.stop_price 189.995. sub-penny increment does not fulfill minimum pricing criteria',
+    ],
+    [
+      {
+        orderClass: 'bracket',
+        takeProfit: { limitPrice: '200' },
+        stopLoss: { stopPrice: '189.99', limitPrice: '189.555' },
+      },
+      'invalid stop_loss.limit_price 189.555. sub-penny increment does not fulfill minimum pricing criteria',
+    ],
+    [
+      { orderClass: 'bracket', takeProfit: { limitPrice: '200.001' }, stopLoss: { stopPrice: '180' } },
+      'invalid take_profit.limit_price 200.001. sub-penny increment does not fulfill minimum pricing criteria',
+    ],
+    [
+      { orderClass: 'bracket', takeProfit: { limitPrice: '200' }, stopLoss: { stopPrice: '190' } },
+      'stop_loss.stop_price must be <= 189.99',
+    ],
+    [
+      {
+        orderClass: 'bracket',
+        type: 'limit',
+        limitPrice: '185',
+        takeProfit: { limitPrice: '200' },
+        stopLoss: { stopPrice: '185' },
+      },
+      'stop_loss.stop_price must be <= 184.99',
+    ],
+    [
+      {
+        orderClass: 'bracket',
+        side: 'sell',
+        takeProfit: { limitPrice: '180' },
+        stopLoss: { stopPrice: '190' },
+      },
+      'stop_loss.stop_price must be >= 190.01',
+    ],
+    [
+      {
+        orderClass: 'bracket',
+        side: 'sell',
+        takeProfit: { limitPrice: '205' },
+        stopLoss: { stopPrice: '200' },
+      },
+      'take_profit.limit_price must be < stop_loss.stop_price',
+    ],
+    [
+      { orderClass: 'oto', type: 'limit', limitPrice: '185' },
+      'oto orders require exactly one of take_profit or stop_loss',
+    ],
+    [
+      { orderClass: 'oco', side: 'sell', takeProfit: { limitPrice: '200' }, stopLoss: { stopPrice: '180' } },
+      'oco orders must be limit orders',
+    ],
+    [
+      {
+        orderClass: 'oco',
+        side: 'sell',
+        type: 'limit',
+        takeProfit: { limitPrice: '200' },
+        stopLoss: { stopPrice: '200' },
+      },
+      'take_profit.limit_price must be > stop_loss.stop_price',
+    ],
+    [
+      {
+        orderClass: 'oco',
+        side: 'sell',
+        type: 'limit',
+        takeProfit: { limitPrice: '200' },
+        stopLoss: { stopPrice: '180' },
+      },
+      'oco orders must reduce an existing position',
     ],
   ])('rejects %j with %s', async (req, message) => {
     const error = await submit(req).catch((e: unknown) => e);
