@@ -128,7 +128,7 @@ export async function sendCommand(
   payload: Record<string, unknown>,
   overrides: Partial<Command> = {},
 ): Promise<string> {
-  const id = uuidGenerator.next();
+  const id = overrides.id ?? uuidGenerator.next();
   const now = new Date().toISOString();
   await rig.store.commands.create({
     id,

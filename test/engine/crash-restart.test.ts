@@ -1,0 +1,111 @@
+// kill -9 mid-burst, then restart: `centaur engine` runs as a child process against a simulator
+// on loopback and a SQLite file; it is SIGKILLed while fills stream in, a restart is refused
+// while the dead engine's lease is still valid (exit 3, holder named), then takes over once it
+// lapses, and the ledger converges to the broker. SIGTERM then stops it cleanly within 5 s.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createStore } from '../../src/adapters/storage/index.js';
+import type { Store } from '../../src/ports/store.js';
+import { startSimulator } from '../../src/sim/server.js';
+import { adapterFor, burst, openLedger, PROFILE, waitConverged, waitFor } from './harness.js';
+
+const BIN = resolve('bin/centaur.js');
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+function spawnEngine(env: Record<string, string>) {
+  const child = spawn(process.execPath, [BIN, 'engine'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, exited, output: () => output };
+}
+
+async function readyHolder(store: Store, notHolder: string | null): Promise<string> {
+  const hb = await waitFor(
+    async () => {
+      const h = await store.heartbeats.read(PROFILE);
+      return h && h.detail.ready === true && h.holder !== notHolder ? h : null;
+    },
+    20_000,
+    'engine child ready',
+  );
+  return hb.holder;
+}
+
+describe('centaur engine: kill -9 mid-burst, then restart', () => {
+  it('converges after a crash and refuses a second engine while the lease is held', async () => {
+    const sim = await startSimulator({ rateLimit: 0, partialFillProbability: 0.2, seed: 21 });
+    const dir = mkdtempSync(join(tmpdir(), 'centaur-engine-'));
+    const url = `sqlite:${join(dir, 'ledger.db')}`;
+    const { db } = await openLedger(url);
+    const store = createStore(db);
+    const env = {
+      DATABASE_URL: url,
+      ALPACA_TRADING_BASE_URL: sim.tradingUrl,
+      ALPACA_DATA_BASE_URL: sim.dataUrl,
+      ALPACA_API_KEY: sim.keyId,
+      ALPACA_API_SECRET: sim.secret,
+      ENGINE_POLL_INTERVAL_SECONDS: '1',
+      ENGINE_SYNC_MIN_INTERVAL_SECONDS: '0.2',
+      ENGINE_TRADING_WS_MAX_BACKOFF_SECONDS: '1',
+      LOG_LEVEL: 'warn',
+    };
+    try {
+      const first = spawnEngine(env);
+      const firstHolder = await readyHolder(store, null);
+      burst(sim, 40, ['AAPL', 'MSFT', 'NVDA']);
+      await waitFor(async () => (await store.fills.list(PROFILE)).length > 0, 10_000, 'first fills');
+      burst(sim, 40, ['AAPL', 'MSFT', 'NVDA']);
+      first.child.kill('SIGKILL');
+      expect(await first.exited).toBeNull();
+      burst(sim, 40, ['AAPL', 'MSFT', 'NVDA']);
+
+      const refused = spawnEngine(env);
+      expect(await refused.exited).toBe(3);
+      expect(refused.output()).toContain(firstHolder);
+
+      let second = spawnEngine(env);
+      for (
+        let i = 0;
+        i < 15 && (await Promise.race([second.exited, sleep(1500).then(() => 'running')])) === 3;
+        i++
+      ) {
+        second = spawnEngine(env);
+      }
+      await readyHolder(store, firstHolder);
+      const c = await waitConverged(store, adapterFor(sim).broker, 20_000);
+      expect(c.missingFills + c.duplicatedFills).toBe(0);
+      expect(c.brokerFills).toBeGreaterThanOrEqual(100);
+
+      const t0 = Date.now();
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(await store.leases.get(PROFILE)).toBeNull();
+      expect((await store.heartbeats.read(PROFILE))?.streamState).toBe('stopped');
+    } finally {
+      await store.close();
+      await sim.stop();
+    }
+  }, 80_000);
+});
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
