@@ -1,6 +1,7 @@
 /**
  * Injected faults for resilience tests (POST /_sim/faults): random REST errors, REST delay,
- * refused stream upgrades for a while, dropped or duplicated trade events.
+ * refused stream upgrades for a while, dropped, duplicated or delayed trade events, an error frame
+ * then close on every stream, and pending windows for cancels and replaces (races).
  * Must preserve: an empty object clears every fault; unknown keys and out-of-range values are
  * rejected with 422 rather than silently ignored.
  */
@@ -14,6 +15,14 @@ export interface FaultSettings {
   drop_events: string[];
   drop_event_rate: number;
   duplicate_event_rate: number;
+  /** Every trade_updates event reaches clients this much later (order kept). */
+  delay_events_ms: number;
+  /** Sends `{"action":"error",...}` to every open stream, then closes it (once, when set). */
+  error_then_close: boolean;
+  /** Cancels stay pending_cancel this long (a fill can race them); overrides the option when > 0. */
+  cancel_delay_ms: number;
+  /** Replaces stay pending_replace this long; overrides the option when > 0. */
+  replace_delay_ms: number;
 }
 
 export function noFaults(): FaultSettings {
@@ -25,6 +34,10 @@ export function noFaults(): FaultSettings {
     drop_events: [],
     drop_event_rate: 0,
     duplicate_event_rate: 0,
+    delay_events_ms: 0,
+    error_then_close: false,
+    cancel_delay_ms: 0,
+    replace_delay_ms: 0,
   };
 }
 
@@ -50,6 +63,14 @@ export function parseFaults(raw: unknown): FaultSettings {
   f.refuse_stream_ms = num(body, 'refuse_stream_ms', 0, 3_600_000) ?? 0;
   f.drop_event_rate = num(body, 'drop_event_rate', 0, 1) ?? 0;
   f.duplicate_event_rate = num(body, 'duplicate_event_rate', 0, 1) ?? 0;
+  f.delay_events_ms = num(body, 'delay_events_ms', 0, 60_000) ?? 0;
+  f.cancel_delay_ms = num(body, 'cancel_delay_ms', 0, 60_000) ?? 0;
+  f.replace_delay_ms = num(body, 'replace_delay_ms', 0, 60_000) ?? 0;
+  const errorThenClose = body.error_then_close;
+  if (errorThenClose !== undefined && typeof errorThenClose !== 'boolean') {
+    throw simErrors.invalid('error_then_close must be a boolean');
+  }
+  f.error_then_close = errorThenClose === true;
   const drop = body.drop_events;
   if (drop !== undefined) {
     if (!Array.isArray(drop) || drop.some((e) => typeof e !== 'string')) {

@@ -75,6 +75,7 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext): vo
   app.post('/_sim/faults', async (req) => {
     ctx.faults = parseFaults(req.body ?? {});
     ctx.refuseStreamUntil = ctx.faults.refuse_stream_ms > 0 ? Date.now() + ctx.faults.refuse_stream_ms : 0;
+    if (ctx.faults.error_then_close) ctx.stream.errorThenClose('internal server error');
     return ctx.faults;
   });
   app.post('/_sim/reset', async (req) => {

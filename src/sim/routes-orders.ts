@@ -68,7 +68,7 @@ function baseFilter(
 
 export function registerOrderRoutes(app: FastifyInstance, ctx: SimContext): void {
   const broker = ctx.broker;
-  app.post('/v2/orders', async (req) => orderToWire(broker.submit(req.body)));
+  app.post('/v2/orders', async (req) => wireWithLegs(broker, broker.submit(req.body), true));
   app.get('/v2/orders', async (req) => {
     const filter = listFilter(req.query as Query);
     for (const id of [filter.afterOrderId, filter.beforeOrderId]) {

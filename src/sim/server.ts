@@ -69,6 +69,10 @@ export interface SimulatorOptions {
   shortingEnabled?: boolean;
   /** Emit the legacy PDT account fields (default false). */
   legacyPdt?: boolean;
+  /** Cancels stay pending_cancel this long before canceled, so a fill can race them (default 0). */
+  cancelDelayMs?: number;
+  /** Replaces stay pending_replace this long before the old order is replaced (default 0). */
+  replaceDelayMs?: number;
   /** A pino-compatible logger; silent when absent. */
   logger?: FastifyBaseLogger;
 }
@@ -124,6 +128,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     shortingEnabled: options.shortingEnabled ?? true,
     legacyPdt: options.legacyPdt ?? false,
     accountId: stableUuid(`account:${keyId}`),
+    delays: () => ({
+      cancelMs: ctx.faults.cancel_delay_ms || (options.cancelDelayMs ?? 0),
+      replaceMs: ctx.faults.replace_delay_ms || (options.replaceDelayMs ?? 0),
+    }),
   });
   const ctx = {
     broker,

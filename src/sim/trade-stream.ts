@@ -1,6 +1,7 @@
 /**
  * The trade_updates WebSocket at /stream: authenticate (both frame forms), listen, and the
  * broadcast of trade events to authenticated listeners as binary (default) or text JSON frames.
+ * Faults: dropped, duplicated and delayed events; an error frame then close on every socket.
  * Must preserve: one JSON object per frame; a malformed frame gets an error frame and the socket
  * (and every other socket) keeps working; at most `maxPerKey` authenticated streams per key, the
  * excess refused with 429 at the upgrade; a dropped stream frees its slot at once; no replay.
@@ -59,6 +60,7 @@ export function tradeEventPayload(e: TradeEvent): Record<string, unknown> {
 export class TradeStreamServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly clients = new Set<Client>();
+  private readonly timers = new Set<NodeJS.Timeout>();
   readonly stats: StreamStats = {
     connections: 0,
     totalConnections: 0,
@@ -195,15 +197,39 @@ export class TradeStreamServer {
       this.stats.eventsDropped++;
       return;
     }
+    // Serialised now: a delayed event still shows the order as it was when the event happened.
     const json = JSON.stringify(tradeEventPayload(event));
     const frame = this.options.frames === 'binary' ? Buffer.from(json) : json;
     const copies =
       faults.duplicate_event_rate > 0 && this.options.rng() < faults.duplicate_event_rate ? 2 : 1;
+    if (faults.delay_events_ms > 0) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.deliver(frame, copies);
+      }, faults.delay_events_ms);
+      this.timers.add(timer);
+      return;
+    }
+    this.deliver(frame, copies);
+  }
+
+  private deliver(frame: string | Buffer, copies: number): void {
     for (const c of this.clients) {
       if (!c.listening) continue;
       for (let i = 0; i < copies; i++) this.sendRaw(c, frame);
       this.stats.eventsSent += copies;
     }
+  }
+
+  /** Fault: every open connection gets an error frame, then a close (1011); returns how many. */
+  errorThenClose(message: string): number {
+    const n = this.clients.size;
+    for (const c of [...this.clients]) {
+      this.error(c, message);
+      this.forget(c);
+      c.ws.close(1011, message);
+    }
+    return n;
   }
 
   /** POST /_sim/stream/drop: terminates every connection now (no close handshake). */
@@ -217,6 +243,8 @@ export class TradeStreamServer {
   }
 
   close(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     this.dropAll();
     this.wss.close();
   }
