@@ -59,11 +59,14 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     requestIdHeader: 'x-request-id',
     bodyLimit: ctx.options.bodyLimit,
+    // Closing does not wait for idle keep-alive or long-lived (SSE) clients to leave.
+    forceCloseConnections: true,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.removeContentTypeParser('text/plain'); // bodies are JSON only: anything else is a 415
   installErrorHandling(app);
   installAuth(app, ctx.config.api.token);
   app.addSchema(errorSchema);

@@ -51,17 +51,18 @@ export class ChangeFeed {
     listener: FeedListener,
     lastEventId: string | undefined,
   ): Promise<{ initial: FeedEvent[]; unsubscribe: () => void }> {
-    this.#listeners.add(listener);
-    if (this.#timer === null) {
-      this.#timer = setInterval(() => void this.tick(), this.ctx.options.eventsPollMs);
-      this.#timer.unref();
-    }
     await this.tick();
     const after = this.#seqAfter(lastEventId);
     const initial = EVENT_KINDS.flatMap((kind) => {
       const s = this.#state.get(kind);
       return s && s.seq > after ? [this.#event(kind, s)] : [];
     });
+    // No await between reading the state and adding the listener: no change is sent twice or lost.
+    this.#listeners.add(listener);
+    if (this.#timer === null) {
+      this.#timer = setInterval(() => void this.tick(), this.ctx.options.eventsPollMs);
+      this.#timer.unref();
+    }
     return { initial, unsubscribe: () => this.#unsubscribe(listener) };
   }
 

@@ -15,9 +15,10 @@ function frame(event: FeedEvent): string {
 
 export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext, feed: ChangeFeed): void {
   const open = new Set<ServerResponse>();
-  app.addHook('onClose', async () => {
+  // preClose, not onClose: the server waits for open connections before onClose hooks run.
+  app.addHook('preClose', async () => {
     feed.stop();
-    for (const raw of open) raw.end();
+    for (const raw of open) raw.destroy();
   });
   app.get(
     '/events',
@@ -52,6 +53,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext, feed:
         clearInterval(keepAlive);
         unsubscribe();
         open.delete(raw);
+        request.raw.socket?.destroy(); // an SSE connection is never reused
       };
       if (raw.destroyed || raw.writableEnded) cleanup();
       else raw.once('close', cleanup);
