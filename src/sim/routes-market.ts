@@ -1,5 +1,6 @@
 /**
- * REST routes for the market around the account: /v2/clock, /v2/calendar and /v2/assets.
+ * REST routes for the market around the account: /v2/clock, /v3/clock, /v2/calendar and
+ * /v2/assets.
  * Must preserve: clock timestamps carry the ET offset; calendar days carry session_open,
  * session_close and settlement_date (the SDK needs them); date params accept YYYY-MM-DD and ISO.
  */
@@ -9,13 +10,17 @@ import { simErrors } from './errors.js';
 import { first, list, oneOf, parseInstant, type Query } from './query.js';
 import {
   addDays,
+  etParts,
   formatEt,
   nextOpenClose,
+  phaseUntil,
   seekTradingDay,
   type TradingDay,
   tradingDays,
 } from './session-calendar.js';
 import type { SimContext } from './sim-context.js';
+
+const etDate = (ms: number) => etParts(ms).date;
 
 function calendarDate(q: Query, name: string, fallback: string): string {
   const v = first(q, name);
@@ -37,6 +42,26 @@ function calendarEntry(day: TradingDay): Record<string, unknown> {
   };
 }
 
+const MARKETS: Record<string, { name: string; mic: string }> = {
+  NYSE: { name: 'New York Stock Exchange', mic: 'XNYS' },
+  NASDAQ: { name: 'Nasdaq Stock Market', mic: 'XNAS' },
+};
+
+/** One market of GET /v3/clock (US equity venues share the session calendar). */
+function v3Clock(acronym: string, now: number, phase: string): Record<string, unknown> {
+  const { nextOpen, nextClose } = nextOpenClose(now);
+  const market = MARKETS[acronym] as { name: string; mic: string };
+  return {
+    market: { acronym, name: market.name, timezone: 'America/New_York', mic: market.mic },
+    timestamp: formatEt(now),
+    is_market_day: tradingDays(etDate(now), etDate(now)).length > 0,
+    next_market_open: formatEt(nextOpen),
+    next_market_close: formatEt(nextClose),
+    phase,
+    phase_until: formatEt(phase === 'core' ? nextClose : phaseUntil(now)),
+  };
+}
+
 export function registerMarketRoutes(app: FastifyInstance, ctx: SimContext): void {
   const broker = ctx.broker;
   const clock = broker.state.clock;
@@ -49,6 +74,14 @@ export function registerMarketRoutes(app: FastifyInstance, ctx: SimContext): voi
       next_open: formatEt(nextOpen),
       next_close: formatEt(nextClose),
     };
+  });
+  app.get('/v3/clock', async (req) => {
+    const q = req.query as Query;
+    const at = first(q, 'time');
+    const now = at === undefined ? clock.now() : parseInstant(at, 'time');
+    const markets = list(q, 'markets') ?? ['NYSE'];
+    for (const m of markets) if (!MARKETS[m]) throw simErrors.invalid(`unknown market ${m}`);
+    return { clocks: markets.map((m) => v3Clock(m, now, clock.phase(now))) };
   });
   app.get('/v2/calendar', async (req) => {
     const q = req.query as Query;

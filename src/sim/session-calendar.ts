@@ -251,3 +251,16 @@ export function nextOpenClose(ms: number): { nextOpen: number; nextClose: number
   }
   return { nextOpen, nextClose };
 }
+
+/** When the session phase at `ms` ends (the next phase boundary: 04:00, 09:30, close, close + 4h). */
+export function phaseUntil(ms: number): number {
+  for (let cur = etParts(ms).date, i = 0; i < 15; cur = addDays(cur, 1), i++) {
+    const day = tradingDay(cur);
+    if (!day) continue;
+    const close = etInstant(day.date, day.close);
+    const bounds = [etInstant(day.date, '04:00'), etInstant(day.date, day.open), close, close + 4 * 3600_000];
+    const next = bounds.find((b) => b > ms);
+    if (next !== undefined) return next;
+  }
+  throw new Error('no trading day within 15 days');
+}
