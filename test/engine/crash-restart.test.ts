@@ -68,7 +68,9 @@ describe('centaur engine: kill -9 mid-burst, then restart', () => {
     };
     try {
       const first = spawnEngine(env);
-      const firstHolder = await readyHolder(store, null);
+      const firstHolder = await readyHolder(store, null).catch((e) => {
+        throw new Error(`${e.message}\n${first.output()}`);
+      });
       burst(sim, 40, ['AAPL', 'MSFT', 'NVDA']);
       await waitFor(async () => (await store.fills.list(PROFILE)).length > 0, 10_000, 'first fills');
       burst(sim, 40, ['AAPL', 'MSFT', 'NVDA']);
@@ -80,15 +82,16 @@ describe('centaur engine: kill -9 mid-burst, then restart', () => {
       expect(await refused.exited).toBe(3);
       expect(refused.output()).toContain(firstHolder);
 
+      // restart until the dead engine's lease lapses (10 s TTL): refused ones exit 3
       let second = spawnEngine(env);
-      for (
-        let i = 0;
-        i < 15 && (await Promise.race([second.exited, sleep(1500).then(() => 'running')])) === 3;
-        i++
-      ) {
+      for (let i = 0; i < 30; i++) {
+        const outcome = await readyOrExit(store, second, firstHolder);
+        if (outcome === 'ready') break;
+        expect(outcome).toBe(3);
+        await sleep(300);
         second = spawnEngine(env);
       }
-      await readyHolder(store, firstHolder);
+      expect(await readyOrExit(store, second, firstHolder)).toBe('ready');
       const c = await waitConverged(store, adapterFor(sim).broker, 20_000);
       expect(c.missingFills + c.duplicatedFills).toBe(0);
       expect(c.brokerFills).toBeGreaterThanOrEqual(100);
@@ -105,6 +108,20 @@ describe('centaur engine: kill -9 mid-burst, then restart', () => {
     }
   }, 80_000);
 });
+
+async function readyOrExit(
+  store: Store,
+  proc: ReturnType<typeof spawnEngine>,
+  notHolder: string,
+): Promise<'ready' | number | null> {
+  for (let i = 0; i < 800; i++) {
+    if (proc.child.exitCode !== null) return proc.child.exitCode;
+    const h = await store.heartbeats.read(PROFILE);
+    if (h && h.holder !== notHolder && h.detail.ready === true) return 'ready';
+    await sleep(25);
+  }
+  throw new Error(`engine neither ready nor exited:\n${proc.output()}`);
+}
 
 function sleep(ms: number) {
   return new Promise((r) => setTimeout(r, ms));
