@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import * as apiCommand from './commands/api.js';
 import * as arkHoldingsCommand from './commands/ark-holdings.js';
 import * as configCommand from './commands/config.js';
 import * as earningsCalendarCommand from './commands/earnings-calendar.js';
@@ -19,6 +20,7 @@ const registrations: Registration[] = [
   earningsCalendarCommand.register,
   arkHoldingsCommand.register,
   simCommand.register,
+  apiCommand.register,
   engineCommand.register,
 ];
 

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { EmbeddedCommandBus } from '../../src/adapters/bus/embedded-command-bus.js';
@@ -29,7 +29,7 @@ export interface Harness {
   bus: CommandBus;
   clock: FakeClock;
   config: Readonly<Config>;
-  request(options: InjectOptions): ReturnType<FastifyInstance['inject']>;
+  request(options: InjectOptions): Promise<LightMyRequestResponse>;
   commandCount(): Promise<number>;
   busEntries(): Promise<number>;
   close(): Promise<void>;
