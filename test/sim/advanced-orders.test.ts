@@ -231,3 +231,39 @@ describe('wash-trade exemption', () => {
     expect(simple.status).toBe('pending_new');
   });
 });
+
+describe('brackets with partial fills', () => {
+  it('legs activate only after the entry is completely filled; a partial take-profit resizes the stop-loss', async () => {
+    const partial = await startSimulator({ spread: '0', rateLimit: 0, partialFillProbability: 1, seed: 3 });
+    const s = await openStream(partial);
+    try {
+      partial.setPrices({ AAPL: '190' });
+      const parent = await sdkFor(partial).orders.postOrder({
+        postOrderRequest: {
+          symbol: 'AAPL',
+          qty: '10',
+          side: 'buy',
+          type: 'market',
+          timeInForce: 'gtc',
+          orderClass: 'bracket',
+          takeProfit: { limitPrice: '200' },
+          stopLoss: { stopPrice: '180' },
+        },
+      });
+      const [tp, sl] = parent.legs ?? [];
+      await s.next(updateFor(tp?.id as string, 'new'));
+      const sequence = s.updates.map((u) => (u.order.id === parent.id ? u.event : `tp:${u.event}`));
+      expect(sequence.filter((e) => e === 'partial_fill').length).toBeGreaterThan(0);
+      expect(sequence.indexOf('tp:new')).toBe(sequence.indexOf('fill') + 1);
+      partial.setPrices({ AAPL: '200' });
+      const canceled = await s.next(updateFor(sl?.id as string, 'canceled'));
+      expect(Number(canceled.order.qty)).toBeLessThan(10);
+      const tpEvents = s.updates.filter((u) => u.order.id === tp?.id).map((u) => u.event);
+      expect(tpEvents).toContain('partial_fill');
+      expect(tpEvents.at(-1)).toBe('fill');
+    } finally {
+      s.close();
+      await partial.stop();
+    }
+  });
+});
