@@ -58,8 +58,8 @@ describe('cancel', () => {
     s.close();
   });
 
-  it('with cancel_delay_ms the order stays pending_cancel, then is canceled; a second cancel is harmless', async () => {
-    const sim = await start({ cancelDelayMs: 30 });
+  it('with cancel_delay_ms the order stays pending_cancel (listed as open); a second cancel is harmless', async () => {
+    const sim = await start({ cancelDelayMs: 10_000 });
     const s = await openStream(sim);
     const order = await restingBuy(sim);
     await s.next(updateFor(order.id as string, 'new'));
@@ -68,7 +68,18 @@ describe('cancel', () => {
     expect(pending.status).toBe('pending_cancel');
     expect((await sdkFor(sim).orders.getAllOrders({})).map((o) => o.id)).toEqual([order.id]);
     await sdkFor(sim).orders.deleteOrderByOrderID({ orderId: order.id as string });
+    s.close();
+  });
+
+  it('with cancel_delay_ms the cancel completes after the window', async () => {
+    const sim = await start({ cancelDelayMs: 20 });
+    const s = await openStream(sim);
+    const order = await restingBuy(sim);
+    await s.next(updateFor(order.id as string, 'new'));
+    await sdkFor(sim).orders.deleteOrderByOrderID({ orderId: order.id as string });
     await s.next(updateFor(order.id as string, 'canceled'));
+    const events = s.updates.filter((u) => u.order.id === order.id).map((u) => u.event);
+    expect(events).toEqual(['pending_new', 'new', 'pending_cancel', 'canceled']);
     s.close();
   });
 
@@ -115,8 +126,8 @@ describe('replace', () => {
     s.close();
   });
 
-  it('with a replace window a cancel is refused while pending, and the replace completes after it', async () => {
-    const sim = await start({ replaceDelayMs: 30 });
+  it('with a replace window the old order refuses cancels and replaces while pending', async () => {
+    const sim = await start({ replaceDelayMs: 10_000 });
     const s = await openStream(sim);
     const old = await restingBuy(sim);
     await s.next(updateFor(old.id as string, 'new'));
@@ -132,6 +143,19 @@ describe('replace', () => {
     await expect(
       api.patchOrderByOrderId({ orderId: old.id as string, patchOrderRequest: { qty: '3' } }),
     ).rejects.toMatchObject({ status: 422 });
+    s.close();
+  });
+
+  it('with a replace window the replace completes after it', async () => {
+    const sim = await start({ replaceDelayMs: 20 });
+    const s = await openStream(sim);
+    const old = await restingBuy(sim);
+    await s.next(updateFor(old.id as string, 'new'));
+    const api = sdkFor(sim).orders;
+    const next = await api.patchOrderByOrderId({
+      orderId: old.id as string,
+      patchOrderRequest: { qty: '2' },
+    });
     await s.next(updateFor(old.id as string, 'replaced'));
     await s.next(updateFor(next.id as string, 'new'));
     s.close();
@@ -162,13 +186,13 @@ describe('stream faults', () => {
   it('delay_events_ms delays every event and keeps their order; {} clears every fault', async () => {
     const sim = await start();
     const s = await openStream(sim);
-    const set = await (await control(sim, '/_sim/faults', { delay_events_ms: 120 })).json();
-    expect(set).toMatchObject({ delay_events_ms: 120, error_then_close: false });
+    const set = await (await control(sim, '/_sim/faults', { delay_events_ms: 300 })).json();
+    expect(set).toMatchObject({ delay_events_ms: 300, error_then_close: false });
     const t0 = Date.now();
     const order = await submit(sim, {});
     expect(s.updates.filter((u) => u.order.id === order.id)).toEqual([]);
     await s.next(updateFor(order.id as string, 'fill'));
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(110);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
     expect(s.updates.filter((u) => u.order.id === order.id).map((u) => u.event)).toEqual([
       'pending_new',
       'new',
