@@ -13,16 +13,29 @@ import { timestampMs } from '../core/time.js';
 import type { TradingStateRecord } from '../core/trading-state.js';
 import type { Heartbeat } from '../ports/store.js';
 
+const snakeNames = new Map<string, string>();
+
+/** snake_case of a camelCase key, memoised: the set of keys is small and this runs per row. */
+function snakeName(key: string): string {
+  let name = snakeNames.get(key);
+  if (name === undefined) {
+    name = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    snakeNames.set(key, name);
+  }
+  return name;
+}
+
 /** camelCase keys to snake_case, one level deep (nested objects are mapped by their caller). */
 export function snakeKeys(value: object): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]),
-  );
+  const out: Record<string, unknown> = {};
+  for (const key in value) out[snakeName(key)] = (value as Record<string, unknown>)[key];
+  return out;
 }
 
 export function positionWire(p: Position): Record<string, unknown> {
-  const { provenance, ...rest } = snakeKeys(p);
-  return { ...rest, provenance: provenance === 'rest' ? 'confirmed' : 'provisional' };
+  const wire = snakeKeys(p);
+  wire.provenance = p.provenance === 'rest' ? 'confirmed' : 'provisional';
+  return wire;
 }
 
 export function orderWire(o: Order): Record<string, unknown> {
