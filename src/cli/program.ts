@@ -11,10 +11,12 @@ import * as earningsCalendarCommand from './commands/earnings-calendar.js';
 import * as engineCommand from './commands/engine.js';
 import * as migrateCommand from './commands/migrate.js';
 import * as simCommand from './commands/sim.js';
+import * as startCommand from './commands/start.js';
 
 type Registration = (program: Command) => void;
 
 const registrations: Registration[] = [
+  startCommand.register,
   configCommand.register,
   migrateCommand.register,
   earningsCalendarCommand.register,
