@@ -76,6 +76,12 @@ describe('loadConfig', () => {
   it('derives live URLs from the paper flag', () => {
     const config = loadConfig({ ALPACA_PAPER_TRADING: 'false' });
     expect(config.environment).toBe('live');
+    expect(config.database.url).toBe('sqlite:./data/centaur-live.db');
+    expect(config.broker.liveTradingEnabled).toBe(false);
+    expect(
+      loadConfig({ ALPACA_PAPER_TRADING: 'false', CENTAUR_LIVE_TRADING: 'enabled' }).broker
+        .liveTradingEnabled,
+    ).toBe(true);
     expect(config.broker.tradingBaseUrl).toBe('https://api.alpaca.markets');
     expect(config.broker.streamUrl).toBe('wss://api.alpaca.markets/stream');
   });

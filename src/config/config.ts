@@ -12,6 +12,8 @@ import { Secret } from './secret.js';
 export const ALPACA_PAPER_URL = 'https://paper-api.alpaca.markets';
 export const ALPACA_LIVE_URL = 'https://api.alpaca.markets';
 export const ALPACA_DATA_URL = 'https://data.alpaca.markets';
+export const DEFAULT_PAPER_DATABASE = 'sqlite:./data/centaur.db';
+export const DEFAULT_LIVE_DATABASE = 'sqlite:./data/centaur-live.db';
 
 /** Every variable Centaur reads, with its aliases (checked in order after the canonical name). */
 export const VARIABLES = {
@@ -134,7 +136,7 @@ const schema = z.object({
     .string()
     .trim()
     .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'expected sqlite:<path> or postgres://user@host:port/db')
-    .default('sqlite:./data/centaur.db'),
+    .optional(),
   REDIS_URL: z
     .string()
     .trim()
@@ -317,6 +319,9 @@ function build(v: Parsed, warnings: string[]): Config {
   const tradingBaseUrl =
     v.ALPACA_TRADING_BASE_URL ?? (v.ALPACA_PAPER_TRADING ? ALPACA_PAPER_URL : ALPACA_LIVE_URL);
   const hasKeys = v.ALPACA_API_KEY !== undefined && v.ALPACA_API_SECRET !== undefined;
+  // Paper and live keep separate ledgers unless DATABASE_URL says otherwise.
+  const databaseUrl =
+    v.DATABASE_URL ?? (v.ALPACA_PAPER_TRADING ? DEFAULT_PAPER_DATABASE : DEFAULT_LIVE_DATABASE);
   return {
     environment: v.ALPACA_PAPER_TRADING ? 'paper' : 'live',
     profileId: v.ENGINE_PROFILE_ID,
@@ -331,7 +336,7 @@ function build(v: Parsed, warnings: string[]): Config {
       dataFeed: v.ALPACA_DATA_FEED,
       liveTradingEnabled: v.CENTAUR_LIVE_TRADING === 'enabled',
     },
-    database: { url: v.DATABASE_URL, dialect: v.DATABASE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres' },
+    database: { url: databaseUrl, dialect: databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres' },
     bus: {
       kind: v.REDIS_URL === undefined ? 'embedded' : 'redis',
       redisUrl: v.REDIS_URL ?? null,
