@@ -149,6 +149,44 @@ export interface WatermarkRepository {
   set(profileId: string, key: string, value: string): Promise<void>;
 }
 
+/** A broker asset profile as cached by the engine (what the risk checks need to know). */
+export interface AssetRecord {
+  symbol: string;
+  name: string;
+  status: 'active' | 'inactive';
+  tradable: boolean;
+  fractionable: boolean;
+  shortable: boolean;
+  easyToBorrow: boolean;
+  updatedAt: Timestamp;
+}
+
+/** The latest quote of a symbol as cached by the engine; `at` is when the broker priced it. */
+export interface QuoteRecord {
+  symbol: string;
+  last: DecimalString | null;
+  bid: DecimalString | null;
+  ask: DecimalString | null;
+  at: Timestamp;
+}
+
+/**
+ * The market-data cache: the engine (the only process with broker credentials) fills assets and
+ * quotes; the API reads them for the draft preview and registers symbols it needs priced.
+ */
+export interface MarketDataRepository {
+  /** Inserts or replaces asset profiles by symbol. */
+  upsertAssets(profileId: string, assets: readonly AssetRecord[]): Promise<void>;
+  getAsset(profileId: string, symbol: string): Promise<AssetRecord | null>;
+  /** Inserts or replaces quotes by symbol; an older quote never replaces a newer one. */
+  upsertQuotes(profileId: string, quotes: readonly QuoteRecord[]): Promise<void>;
+  getQuote(profileId: string, symbol: string): Promise<QuoteRecord | null>;
+  /** Asks the engine to keep `symbol` priced; a repeat moves the request time forward. */
+  watch(profileId: string, symbol: string, at: Timestamp): Promise<void>;
+  /** Symbols whose latest watch request is at or after `since`, sorted. */
+  watchedSymbols(profileId: string, since: Timestamp): Promise<string[]>;
+}
+
 export interface Repositories {
   orders: OrderRepository;
   fills: FillRepository;
@@ -161,6 +199,7 @@ export interface Repositories {
   leases: LeaseRepository;
   heartbeats: HeartbeatRepository;
   watermarks: WatermarkRepository;
+  marketData: MarketDataRepository;
 }
 
 export interface Store extends Repositories {

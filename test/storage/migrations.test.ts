@@ -13,6 +13,7 @@ import { type ScratchDatabase, scratchDatabase, type TargetName } from './store-
 const ALL = Object.keys(MIGRATIONS);
 const TABLES = [
   'account_snapshots',
+  'assets',
   'audit_events',
   'audit_heads',
   'bus_entries',
@@ -23,7 +24,9 @@ const TABLES = [
   'fills',
   'orders',
   'positions',
+  'quotes',
   'trading_state',
+  'watched_symbols',
   'watermarks',
 ];
 

@@ -10,6 +10,7 @@ import type { CommandsTable, DraftsTable, TradingStateTable } from './commands.t
 import { parseDatabaseUrl } from './database-url.js';
 import type { EngineHeartbeatTable, EngineLeaseTable, WatermarksTable } from './engine.table.js';
 import type { FillsTable } from './fills.table.js';
+import type { AssetsTable, QuotesTable, WatchedSymbolsTable } from './market-data.table.js';
 import type { OrdersTable } from './orders.table.js';
 import type { AccountSnapshotsTable, PositionsTable } from './positions.table.js';
 import { createPostgresDialect, type PostgresOptions } from './postgres-dialect.js';
@@ -29,6 +30,9 @@ export interface Database {
   engine_heartbeat: EngineHeartbeatTable;
   watermarks: WatermarksTable;
   bus_entries: BusEntriesTable;
+  assets: AssetsTable;
+  quotes: QuotesTable;
+  watched_symbols: WatchedSymbolsTable;
 }
 
 /** A database handle or a transaction on it: every repository function takes one first. */

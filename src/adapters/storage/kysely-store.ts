@@ -13,6 +13,7 @@ import { createDatabase, type Database, type DatabaseOptions, type Db, dialectOf
 import { draftRepository, tradingStateRepository } from './draft-repository.js';
 import { heartbeatRepository, leaseRepository, watermarkRepository } from './engine-repository.js';
 import { fillRepository } from './fill-repository.js';
+import { marketDataRepository } from './market-data-repository.js';
 import { assertMigrated, migrateToLatest } from './migrator.js';
 import { orderRepository } from './order-repository.js';
 import { positionRepository } from './position-repository.js';
@@ -30,6 +31,7 @@ export function createRepositories(db: Db): Repositories {
     leases: leaseRepository(db),
     heartbeats: heartbeatRepository(db),
     watermarks: watermarkRepository(db),
+    marketData: marketDataRepository(db),
   };
 }
 

@@ -8,12 +8,14 @@ import * as ledger from './0001-ledger.js';
 import * as control from './0002-control.js';
 import * as engine from './0003-engine.js';
 import * as bus from './0004-bus.js';
+import * as marketData from './0006-market-data.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-ledger': ledger,
   '0002-control': control,
   '0003-engine': engine,
   '0004-bus': bus,
+  '0006-market-data': marketData,
 });
 
 export const migrationProvider: MigrationProvider = {
