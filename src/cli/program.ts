@@ -7,17 +7,23 @@ import { VERSION } from '../version.js';
 import * as apiCommand from './commands/api.js';
 import * as arkHoldingsCommand from './commands/ark-holdings.js';
 import * as configCommand from './commands/config.js';
+import * as doctorCommand from './commands/doctor.js';
 import * as earningsCalendarCommand from './commands/earnings-calendar.js';
 import * as engineCommand from './commands/engine.js';
+import * as killSwitchCommand from './commands/kill-switch.js';
 import * as migrateCommand from './commands/migrate.js';
 import * as simCommand from './commands/sim.js';
 import * as startCommand from './commands/start.js';
+import * as statusCommand from './commands/status.js';
 
 type Registration = (program: Command) => void;
 
 const registrations: Registration[] = [
   startCommand.register,
   configCommand.register,
+  doctorCommand.register,
+  statusCommand.register,
+  killSwitchCommand.register,
   migrateCommand.register,
   earningsCalendarCommand.register,
   arkHoldingsCommand.register,
