@@ -10,10 +10,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { systemClock, uuidGenerator } from '../adapters/system/system-clock.js';
 import { VERSION } from '../version.js';
+import { installRefusalAudit } from './audit-trail.js';
 import { installAuth } from './auth.js';
 import { ChangeFeed } from './change-feed.js';
 import { type ApiContext, type ApiDeps, resolveOptions } from './context.js';
 import { errorSchema, installErrorHandling } from './errors.js';
+import { registerAuditRoutes } from './routes/audit.js';
 import { registerCommandRoutes } from './routes/commands.js';
 import { registerDraftRoutes } from './routes/drafts.js';
 import { registerEventRoutes } from './routes/events.js';
@@ -65,10 +67,12 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    reply.header('x-centaur-environment', ctx.config.environment);
   });
   app.removeContentTypeParser('text/plain'); // bodies are JSON only: anything else is a 415
   installErrorHandling(app);
   installAuth(app, ctx.config.api.token);
+  installRefusalAudit(app, ctx);
   app.addSchema(errorSchema);
   await registerOpenApi(app, ctx);
   registerHealthRoutes(app, ctx);
@@ -76,6 +80,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerCommandRoutes(app, ctx);
   registerDraftRoutes(app, ctx);
   registerEventRoutes(app, ctx, new ChangeFeed(ctx));
+  registerAuditRoutes(app, ctx);
   await app.ready();
   return app;
 }

@@ -11,6 +11,7 @@
  */
 import { canonicalJson } from '../core/canonical-json.js';
 import type { Command, CommandType } from '../core/command.js';
+import { auditEvent } from './audit-trail.js';
 import type { ApiContext } from './context.js';
 import { ApiError } from './errors.js';
 
@@ -21,6 +22,15 @@ export interface CommandRequest {
   correlationId: string;
   /** Order commands expire; a kill switch does not. */
   expires: boolean;
+  /** Who asked (see audit-trail.ts). */
+  actor: string;
+}
+
+/** The audit event written with a new command, in the same transaction. */
+export interface CommandAudit {
+  action: string;
+  reason: string | null;
+  data?: Record<string, unknown>;
 }
 
 export interface EnqueueResult {
@@ -56,7 +66,7 @@ export function newCommand(ctx: ApiContext, request: CommandRequest): Command {
     profileId: ctx.profileId,
     type: request.type,
     payload: request.payload,
-    actor: 'api',
+    actor: request.actor,
     idempotencyKey: request.idempotencyKey,
     correlationId: request.correlationId,
     status: 'queued',
@@ -102,10 +112,33 @@ function sameRequest(stored: Command, wanted: Command): boolean {
   return stored.type === wanted.type && canonicalJson(stored.payload) === canonicalJson(wanted.payload);
 }
 
-/** Stores and publishes a command, or returns the one an earlier request with the same key created. */
-export async function enqueueCommand(ctx: ApiContext, request: CommandRequest): Promise<EnqueueResult> {
+/**
+ * Stores and publishes a command, or returns the one an earlier request with the same key created.
+ * A new command and its audit event are stored in one transaction.
+ */
+export async function enqueueCommand(
+  ctx: ApiContext,
+  request: CommandRequest,
+  audit: CommandAudit,
+): Promise<EnqueueResult> {
   const wanted = newCommand(ctx, request);
-  const { command, created } = await ctx.store.commands.create(wanted);
+  const { command, created } = await ctx.store.transaction(async (tx) => {
+    const stored = await tx.commands.create(wanted);
+    if (stored.created) {
+      await tx.audit.append(
+        auditEvent(ctx, {
+          action: audit.action,
+          actor: request.actor,
+          reason: audit.reason,
+          subjectType: 'command',
+          subjectId: stored.command.id,
+          correlationId: stored.command.correlationId,
+          data: { commandId: stored.command.id, type: stored.command.type, ...audit.data },
+        }),
+      );
+    }
+    return stored;
+  });
   if (!created) {
     if (!sameRequest(command, wanted)) {
       throw new ApiError('idempotency_key_reused', {

@@ -5,15 +5,17 @@
  * A repeated confirm returns that same command while it is in flight (or always, when it carries
  * the same Idempotency-Key); once the command has finished, a new confirm is a 409.
  * If publishing fails the command is recorded rejected and the draft goes back to staged, so
- * the person can confirm it again while it has not expired.
+ * the person can confirm it again while it has not expired. The `draft.confirmed` audit event is
+ * stored in the same transaction as the command (correlation: the confirm's request id).
  */
 import { isTerminalCommandStatus } from '../core/command.js';
 import type { Draft } from '../core/draft.js';
 import { clientOrderIdFor } from '../core/order-request.js';
 import { timestampMs } from '../core/time.js';
+import { AUDIT_ACTIONS, auditEvent } from './audit-trail.js';
 import { assertCommandsAccepted, type EnqueueResult, newCommand, publishCommand } from './command-service.js';
 import type { ApiContext } from './context.js';
-import { confirmPhraseFor, evaluateDraft, loadDraftContext, phraseMatches } from './draft-preview.js';
+import { assessDraft, confirmPhraseFor, phraseMatches } from './draft-preview.js';
 import { ApiError } from './errors.js';
 
 export interface ConfirmInput {
@@ -21,6 +23,7 @@ export interface ConfirmInput {
   confirmPhrase: string | undefined;
   idempotencyKey: string | null;
   correlationId: string;
+  actor: string;
 }
 
 async function replay(ctx: ApiContext, draft: Draft, key: string | null): Promise<EnqueueResult> {
@@ -48,11 +51,7 @@ async function assertConfirmable(ctx: ApiContext, draft: Draft, phrase: string |
   if (draft.status === 'denied' || !draft.verdict.allowed) {
     throw new ApiError('draft_denied', { draft_id: draft.id, verdict: draft.verdict });
   }
-  const fresh = evaluateDraft(
-    draft.intent,
-    await loadDraftContext(ctx.store, ctx.profileId, draft.intent.symbol),
-    draft.preview,
-  );
+  const fresh = (await assessDraft(ctx, draft.intent)).verdict;
   if (!fresh.allowed) {
     throw new ApiError(
       'draft_denied',
@@ -73,17 +72,14 @@ export async function confirmDraft(ctx: ApiContext, input: ConfirmInput): Promis
   if (draft.status === 'confirmed') return replay(ctx, draft, input.idempotencyKey);
   await assertConfirmable(ctx, draft, input.confirmPhrase);
   await assertCommandsAccepted(ctx);
+  const clientOrderId = clientOrderIdFor('draft', draft.id);
   const command = newCommand(ctx, {
     type: 'submit_order',
-    payload: {
-      draftId: draft.id,
-      contentHash: draft.contentHash,
-      clientOrderId: clientOrderIdFor('draft', draft.id),
-      intent: draft.intent,
-    },
+    payload: { draftId: draft.id, contentHash: draft.contentHash, clientOrderId, intent: draft.intent },
     idempotencyKey: input.idempotencyKey,
     correlationId: input.correlationId,
     expires: true,
+    actor: input.actor,
   });
   const stored = await ctx.store.transaction(async (tx) => {
     if (!(await tx.drafts.confirm(ctx.profileId, draft.id, command.id))) return null;
@@ -94,6 +90,17 @@ export async function confirmDraft(ctx: ApiContext, input: ConfirmInput): Promis
         command_id: created.command.id,
       });
     }
+    await tx.audit.append(
+      auditEvent(ctx, {
+        action: AUDIT_ACTIONS.draftConfirmed,
+        actor: input.actor,
+        reason: null,
+        subjectType: 'command',
+        subjectId: command.id,
+        correlationId: command.correlationId,
+        data: { draftId: draft.id, commandId: command.id, clientOrderId, contentHash: draft.contentHash },
+      }),
+    );
     return created.command;
   });
   if (stored === null) {

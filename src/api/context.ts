@@ -19,6 +19,12 @@ export interface ApiOptions {
   engineStaleMs?: number;
   /** Largest request body accepted (default 16 KiB). */
   bodyLimit?: number;
+  /** A cached quote older than this is not used for a draft (default 60 s). */
+  quoteMaxAgeMs?: number;
+  /** How long a draft waits for the engine to price a symbol it had no fresh quote for (default 2 s). */
+  quoteWaitMs?: number;
+  /** How often the cache is polled during that wait (default 100 ms). */
+  quotePollMs?: number;
 }
 
 export interface ApiDeps {
@@ -52,5 +58,8 @@ export function resolveOptions(config: Readonly<Config>, options: ApiOptions = {
     orderCommandTtlMs: options.orderCommandTtlMs ?? ORDER_COMMAND_TTL_MS,
     engineStaleMs: options.engineStaleMs ?? Math.max(30_000, 3_000 * config.engine.pollIntervalSeconds),
     bodyLimit: options.bodyLimit ?? 16_384,
+    quoteMaxAgeMs: options.quoteMaxAgeMs ?? 60_000,
+    quoteWaitMs: options.quoteWaitMs ?? 2_000,
+    quotePollMs: Math.max(1, options.quotePollMs ?? 100),
   };
 }

@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandBus } from '../../src/ports/command-bus.js';
-import { makePosition, makeSnapshot } from '../storage/fixtures.js';
-import { type Harness, type HarnessOptions, harness, heartbeat, marketBuy, PROFILE } from './harness.js';
+import { makePosition } from '../storage/fixtures.js';
+import {
+  type Harness,
+  type HarnessOptions,
+  harness,
+  heartbeat,
+  marketBuy,
+  PROFILE,
+  seedMarket,
+} from './harness.js';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -14,20 +22,22 @@ async function confirm(body: object, headers: Record<string, string> = {}) {
   return h.request({ method: 'POST', url: '/commands/confirm', payload: body, headers });
 }
 
+/** A harness over a market the risk engine admits orders in (see seedMarket). */
 async function open(options: HarnessOptions = {}) {
   h = await harness(options);
+  await seedMarket(h.store);
   return h;
 }
 
 describe('POST /commands/draft', () => {
-  it('stages a draft with a preview from the last known price and a passing verdict (201)', async () => {
-    await open();
+  it('stages a draft with a preview from the cached quote and a passing verdict (201)', async () => {
+    h = await harness();
+    await seedMarket(h.store, { symbols: { AAPL: '200' }, equity: '100000', buyingPower: '50000' });
     await h.store.positions.replaceAll(
       PROFILE,
-      [makePosition({ symbol: 'AAPL', qty: '5', currentPrice: '200' })],
+      [makePosition({ symbol: 'AAPL', qty: '5', currentPrice: '190' })],
       '2026-08-03T13:59:00Z',
     );
-    await h.store.accounts.append(PROFILE, makeSnapshot({ equity: '100000', buyingPower: '50000' }));
     const r = await draft();
     expect(r.statusCode).toBe(201);
     expect(r.json()).toMatchObject({
@@ -36,15 +46,33 @@ describe('POST /commands/draft', () => {
       intent: { symbol: 'AAPL', side: 'buy', qty: '10', type: 'market', time_in_force: 'day' },
       preview: {
         estimated_price: '200',
-        estimated_notional: '2000',
-        share_of_equity: '0.02',
-        buying_power_after: '48000',
+        estimated_notional: '2000.00',
+        share_of_equity: '0.03',
+        buying_power_after: '48000.00',
         resulting_position_qty: '15',
       },
       verdict: { allowed: true },
       confirm_phrase: null,
     });
     expect(r.json().content_hash).toMatch(/^[0-9a-f]{64}$/);
+    const checks = r.json().verdict.checks as Array<{ check: string; passed: boolean }>;
+    expect(checks.map((c) => c.check)).toEqual([
+      'trading_state',
+      'symbol_lists',
+      'asset',
+      'precision',
+      'fractional_day_only',
+      'market_hours',
+      'price_known',
+      'order_size',
+      'position_size',
+      'order_counts',
+      'no_accidental_short',
+      'price_collar',
+      'daily_loss',
+      'buying_power',
+    ]);
+    expect(checks.every((c) => c.passed)).toBe(true);
     expect(await h.commandCount()).toBe(0);
   });
 
@@ -74,9 +102,9 @@ describe('POST /commands/draft', () => {
   it('accepts each order type with exactly its prices', async () => {
     await open();
     const bodies = [
-      { ...marketBuy, type: 'limit', limit_price: '187.25', extended_hours: true },
-      { ...marketBuy, type: 'stop', stop_price: '180' },
-      { ...marketBuy, type: 'stop_limit', stop_price: '180', limit_price: '179.5' },
+      { ...marketBuy, type: 'limit', limit_price: '101.25', extended_hours: true },
+      { ...marketBuy, type: 'stop', stop_price: '105' },
+      { ...marketBuy, type: 'stop_limit', stop_price: '105', limit_price: '104.5' },
       { ...marketBuy, type: 'trailing_stop', trail_percent: '2.5', time_in_force: 'gtc' },
       { symbol: 'msft', side: 'sell', type: 'market', time_in_force: 'day', notional: '500' },
     ];
@@ -101,17 +129,15 @@ describe('POST /commands/draft', () => {
       });
     await setState('HALTED');
     const halted = (await draft({ ...marketBuy, side: 'sell', qty: '5' })).json();
-    expect(halted).toMatchObject({
-      status: 'denied',
-      verdict: { allowed: false, checks: [{ code: 'trading_halted', passed: false }] },
-    });
+    expect(halted).toMatchObject({ status: 'denied', verdict: { allowed: false } });
+    expect(halted.verdict.checks[0]).toMatchObject({ code: 'TRADING_HALTED', passed: false });
     await setState('REDUCING');
     expect((await draft({ ...marketBuy, side: 'sell', qty: '5' })).json().verdict.allowed).toBe(true);
     expect(
       (await draft({ ...marketBuy, side: 'sell', notional: '500', qty: undefined })).json().verdict.allowed,
     ).toBe(true);
     const grows = (await draft()).json();
-    expect(grows.verdict.checks[0]).toMatchObject({ code: 'trading_reducing', passed: false });
+    expect(grows.verdict.checks[0]).toMatchObject({ code: 'TRADING_REDUCING', passed: false });
     const denied = await confirm({ draft_id: grows.id });
     expect(denied.statusCode).toBe(409);
     expect(denied.json().error.code).toBe('draft_denied');
@@ -164,14 +190,14 @@ describe('POST /commands/confirm', () => {
     expect(stored).toMatchObject({ status: 'confirmed', commandId: command.id });
   });
 
-  it('returns the same command to repeated and concurrent confirms', async () => {
+  it('returns the same command to ten concurrent confirms of one draft: exactly one command', async () => {
     await open();
     const id = (await draft()).json().id;
-    const answers = await Promise.all(Array.from({ length: 8 }, () => confirm({ draft_id: id })));
+    const answers = await Promise.all(Array.from({ length: 10 }, () => confirm({ draft_id: id })));
     const ids = new Set(answers.map((a) => a.json().command.id));
     expect(ids.size).toBe(1);
     expect(answers.filter((a) => a.statusCode === 202)).toHaveLength(1);
-    expect(answers.filter((a) => a.statusCode === 200)).toHaveLength(7);
+    expect(answers.filter((a) => a.statusCode === 200)).toHaveLength(9);
     expect(await h.commandCount()).toBe(1);
     expect(await h.busEntries()).toBe(1);
   });
@@ -225,7 +251,7 @@ describe('POST /commands/confirm', () => {
     });
     const r = await confirm({ draft_id: id });
     expect(r.statusCode).toBe(409);
-    expect(r.json().error.details.verdict.checks[0].code).toBe('trading_halted');
+    expect(r.json().error.details.verdict.checks[0].code).toBe('TRADING_HALTED');
   });
 
   it('needs the typed confirmation phrase in live mode', async () => {

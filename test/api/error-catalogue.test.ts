@@ -6,7 +6,10 @@ import { ERROR_CATALOGUE } from '../../src/api/errors.js';
 const doc = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
 const errorsSection = doc.slice(doc.indexOf('## Errors'));
 const documented = new Map(
-  [...errorsSection.matchAll(/^\|\s*`([a-z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => [m[1] as string, Number(m[2])]),
+  [...errorsSection.matchAll(/^\|\s*`([a-z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => [
+    m[1] as string,
+    Number(m[2]),
+  ]),
 );
 
 describe('error catalogue', () => {

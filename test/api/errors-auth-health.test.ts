@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisCommandBus } from '../../src/adapters/bus/redis-command-bus.js';
-import { type Harness, type HarnessOptions, harness, heartbeat, marketBuy, NOW, TOKEN } from './harness.js';
+import {
+  type Harness,
+  type HarnessOptions,
+  harness,
+  heartbeat,
+  marketBuy,
+  NOW,
+  seedMarket,
+  TOKEN,
+} from './harness.js';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -186,7 +195,7 @@ describe('health and degradation', () => {
       bus: () =>
         new RedisCommandBus({ url: 'redis://127.0.0.1:1', queueName: 'centaur-test', onError: () => {} }),
     });
-    await h.store.heartbeats.write(heartbeat());
+    await seedMarket(h.store);
     const health = await h.request({ method: 'GET', url: '/health' });
     expect(health.statusCode).toBe(503);
     expect(health.json().reasons).toContain('command bus (redis) unavailable');
@@ -198,6 +207,11 @@ describe('health and degradation', () => {
       await h.request({ method: 'POST', url: '/commands/confirm', payload: { draft_id: draft.json().id } }),
       await h.request({ method: 'POST', url: '/commands/kill-switch', payload: { confirm_token: 'PAPER' } }),
       await h.request({ method: 'POST', url: '/commands/cancel', payload: { order_id: 'o-1' } }),
+      await h.request({
+        method: 'POST',
+        url: '/commands/resume',
+        payload: { confirm_token: 'paper', reason: 'drill over' },
+      }),
     ];
     for (const r of refused) {
       expect(r.statusCode).toBe(503);

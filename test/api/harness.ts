@@ -50,13 +50,14 @@ export async function harness(opts: HarnessOptions = {}): Promise<Harness> {
   const config = loadConfig({ ENGINE_PROFILE_ID: PROFILE, ...opts.env });
   const clock = new FakeClock(NOW);
   const log = pino({ level: 'silent' });
+  // Drafts do not wait for the engine to price a symbol unless a test asks for it.
   const app = await buildApp({
     config,
     store,
     bus,
     clock,
     log,
-    ...(opts.options ? { options: opts.options } : {}),
+    options: { quoteWaitMs: 0, ...opts.options },
   });
   return {
     app,
@@ -91,6 +92,51 @@ export function heartbeat(overrides: Partial<Heartbeat> = {}): Heartbeat {
     detail: {},
     ...overrides,
   };
+}
+
+/** A market the risk engine admits orders in: engine up, core session, an account, AAPL priced. */
+export async function seedMarket(
+  store: Store,
+  opts: { symbols?: Record<string, string>; equity?: string; buyingPower?: string } = {},
+): Promise<void> {
+  const symbols = opts.symbols ?? { AAPL: '100', MSFT: '400' };
+  await store.heartbeats.write(heartbeat());
+  await store.watermarks.set(PROFILE, 'market_session', JSON.stringify({ session: 'core', at: NOW }));
+  await store.accounts.append(PROFILE, {
+    at: NOW,
+    status: 'ACTIVE',
+    currency: 'USD',
+    cash: '100000',
+    equity: opts.equity ?? '100000',
+    lastEquity: opts.equity ?? '100000',
+    buyingPower: opts.buyingPower ?? '200000',
+    longMarketValue: '0',
+    shortMarketValue: '0',
+    multiplier: '2',
+    shortingEnabled: true,
+    tradingBlocked: false,
+    accountBlocked: false,
+    tradeSuspendedByUser: false,
+    source: 'sync',
+  });
+  const entries = Object.entries(symbols);
+  await store.marketData.upsertAssets(
+    PROFILE,
+    entries.map(([symbol]) => ({
+      symbol,
+      name: symbol,
+      status: 'active' as const,
+      tradable: true,
+      fractionable: true,
+      shortable: true,
+      easyToBorrow: true,
+      updatedAt: NOW,
+    })),
+  );
+  await store.marketData.upsertQuotes(
+    PROFILE,
+    entries.map(([symbol, last]) => ({ symbol, last, bid: last, ask: last, at: NOW })),
+  );
 }
 
 export const marketBuy = { symbol: 'AAPL', side: 'buy', type: 'market', time_in_force: 'day', qty: '10' };

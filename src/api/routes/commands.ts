@@ -1,10 +1,12 @@
 /**
  * The command log (GET /commands, GET /commands/{id}) and the commands that need no draft:
- * the kill switch and a cancel. Both pass the guards in command-service.ts (profile, engine
- * environment, bus health) before anything is stored; invalid input never reaches the bus.
+ * the kill switch, the resume (re-arm) and a cancel. All pass the guards in command-service.ts
+ * (profile, engine environment, bus health) before anything is stored; invalid input never
+ * reaches the bus. Each new command is stored with its audit event (audit-trail.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { COMMAND_STATUSES, COMMAND_TYPES, type CommandStatus, type CommandType } from '../../core/command.js';
+import { AUDIT_ACTIONS, actorOf } from '../audit-trail.js';
 import { assertCommandsAccepted, assertProfile, enqueueCommand } from '../command-service.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -91,6 +93,18 @@ function registerReads(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
+/**
+ * The kill switch and the resume need the environment the engine runs in (its heartbeat, else
+ * the API's own), typed as PAPER or LIVE in any case.
+ */
+async function assertConfirmToken(ctx: ApiContext, token: string): Promise<void> {
+  const heartbeat = await ctx.store.heartbeats.read(ctx.profileId);
+  const environment = heartbeat?.environment ?? ctx.config.environment;
+  if (token.trim().toLowerCase() !== environment) {
+    throw new ApiError('confirm_token_invalid', { expected: environment.toUpperCase() });
+  }
+}
+
 interface KillBody {
   confirm_token: string;
   reason?: string;
@@ -125,19 +139,21 @@ function registerKillSwitch(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request, reply) => {
       assertProfile(ctx, request.body.profile_id);
-      const heartbeat = await ctx.store.heartbeats.read(ctx.profileId);
-      const environment = heartbeat?.environment ?? ctx.config.environment;
-      if (request.body.confirm_token.trim().toLowerCase() !== environment) {
-        throw new ApiError('confirm_token_invalid', { expected: environment.toUpperCase() });
-      }
+      await assertConfirmToken(ctx, request.body.confirm_token);
       await assertCommandsAccepted(ctx);
-      const result = await enqueueCommand(ctx, {
-        type: 'kill_switch',
-        payload: { reason: request.body.reason ?? 'kill switch from the API' },
-        idempotencyKey: idempotencyKeyOf(request),
-        correlationId: request.id,
-        expires: false,
-      });
+      const reason = request.body.reason ?? 'kill switch from the API';
+      const result = await enqueueCommand(
+        ctx,
+        {
+          type: 'kill_switch',
+          payload: { reason },
+          idempotencyKey: idempotencyKeyOf(request),
+          correlationId: request.id,
+          expires: false,
+          actor: actorOf(ctx, request),
+        },
+        { action: AUDIT_ACTIONS.killSwitchRequested, reason },
+      );
       return reply
         .status(result.replayed ? 200 : 202)
         .send({ command: commandWire(result.command), replayed: result.replayed });
@@ -174,13 +190,75 @@ function registerCancel(app: FastifyInstance, ctx: ApiContext): void {
     async (request, reply) => {
       assertProfile(ctx, request.body.profile_id);
       await assertCommandsAccepted(ctx);
-      const result = await enqueueCommand(ctx, {
-        type: 'cancel_order',
-        payload: { orderId: request.body.order_id },
-        idempotencyKey: idempotencyKeyOf(request),
-        correlationId: request.id,
-        expires: true,
-      });
+      const result = await enqueueCommand(
+        ctx,
+        {
+          type: 'cancel_order',
+          payload: { orderId: request.body.order_id },
+          idempotencyKey: idempotencyKeyOf(request),
+          correlationId: request.id,
+          expires: true,
+          actor: actorOf(ctx, request),
+        },
+        { action: AUDIT_ACTIONS.cancelRequested, reason: null, data: { orderId: request.body.order_id } },
+      );
+      return reply
+        .status(result.replayed ? 200 : 202)
+        .send({ command: commandWire(result.command), replayed: result.replayed });
+    },
+  );
+}
+
+interface ResumeBody {
+  confirm_token: string;
+  reason: string;
+  profile_id?: string;
+}
+
+function registerResume(app: FastifyInstance, ctx: ApiContext): void {
+  const body = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['confirm_token', 'reason'],
+    properties: {
+      confirm_token: {
+        type: 'string',
+        maxLength: 16,
+        description: 'PAPER or LIVE: the environment the engine runs in',
+      },
+      reason: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S', description: 'why (audited)' },
+      profile_id: { type: 'string', minLength: 1, maxLength: 64 },
+    },
+  };
+  app.post<{ Body: ResumeBody }>(
+    '/commands/resume',
+    {
+      schema: {
+        tags,
+        summary: 'Re-arm: the engine leaves HALTED (or REDUCING) for ACTIVE (never expires)',
+        headers: idempotencyHeaders,
+        body,
+        response: commandReplies,
+      },
+    },
+    async (request, reply) => {
+      assertProfile(ctx, request.body.profile_id);
+      await assertConfirmToken(ctx, request.body.confirm_token);
+      const state = await ctx.store.tradingState.get(ctx.profileId);
+      await assertCommandsAccepted(ctx);
+      const reason = request.body.reason.trim();
+      const result = await enqueueCommand(
+        ctx,
+        {
+          type: 'resume',
+          payload: { reason },
+          idempotencyKey: idempotencyKeyOf(request),
+          correlationId: request.id,
+          expires: false,
+          actor: actorOf(ctx, request),
+        },
+        { action: AUDIT_ACTIONS.resumeRequested, reason, data: { from: state?.state ?? 'ACTIVE' } },
+      );
       return reply
         .status(result.replayed ? 200 : 202)
         .send({ command: commandWire(result.command), replayed: result.replayed });
@@ -191,5 +269,6 @@ function registerCancel(app: FastifyInstance, ctx: ApiContext): void {
 export function registerCommandRoutes(app: FastifyInstance, ctx: ApiContext): void {
   registerReads(app, ctx);
   registerKillSwitch(app, ctx);
+  registerResume(app, ctx);
   registerCancel(app, ctx);
 }

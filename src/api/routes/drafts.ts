@@ -8,14 +8,15 @@
  * it (200) when its content is the same, or answers 409 when the key was used for other content.
  */
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Draft, draftContentHash } from '../../core/draft.js';
 import type { OrderIntent } from '../../core/order-request.js';
+import { AUDIT_ACTIONS, actorOf, auditEvent } from '../audit-trail.js';
 import { assertProfile } from '../command-service.js';
 import { confirmDraft } from '../confirm-draft.js';
 import type { ApiContext } from '../context.js';
 import { type DraftBody, draftBodySchema, parseDraftBody } from '../draft-intent.js';
-import { buildPreview, confirmPhraseFor, evaluateDraft, loadDraftContext } from '../draft-preview.js';
+import { assessDraft, confirmPhraseFor } from '../draft-preview.js';
 import { ApiError } from '../errors.js';
 import { commandWire, draftWire } from '../presenters.js';
 import { bool, nstr, str, withErrors } from '../schemas.js';
@@ -66,10 +67,15 @@ export function draftIdForKey(profileId: string, key: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-async function stageDraft(ctx: ApiContext, id: string, intent: OrderIntent): Promise<Draft> {
-  const context = await loadDraftContext(ctx.store, ctx.profileId, intent.symbol);
-  const preview = buildPreview(intent, context);
-  const verdict = evaluateDraft(intent, context, preview);
+/** Assesses and stores a draft with its audit event (draft.created or draft.denied), all or nothing. */
+async function stageDraft(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  id: string,
+  intent: OrderIntent,
+): Promise<Draft> {
+  const { preview, verdict } = await assessDraft(ctx, intent);
+  const actor = actorOf(ctx, request);
   const now = ctx.clock.now();
   const draft: Draft = {
     id,
@@ -79,12 +85,33 @@ async function stageDraft(ctx: ApiContext, id: string, intent: OrderIntent): Pro
     preview,
     verdict,
     status: verdict.allowed ? 'staged' : 'denied',
-    actor: 'api',
+    actor,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + ctx.config.draftTtlSeconds * 1000).toISOString(),
     commandId: null,
   };
-  await ctx.store.drafts.create(draft);
+  const denials = verdict.checks.filter((c) => !c.passed);
+  await ctx.store.transaction(async (tx) => {
+    await tx.drafts.create(draft);
+    await tx.audit.append(
+      auditEvent(ctx, {
+        action: verdict.allowed ? AUDIT_ACTIONS.draftCreated : AUDIT_ACTIONS.draftDenied,
+        actor,
+        reason: denials.length === 0 ? null : denials.map((c) => `${c.code}: ${c.message}`).join('; '),
+        subjectType: 'draft',
+        subjectId: draft.id,
+        correlationId: request.id,
+        data: {
+          draftId: draft.id,
+          contentHash: draft.contentHash,
+          intent,
+          preview,
+          denials: denials.map((c) => c.code),
+          expiresAt: draft.expiresAt,
+        },
+      }),
+    );
+  });
   return draft;
 }
 
@@ -121,7 +148,7 @@ function registerDraft(app: FastifyInstance, ctx: ApiContext): void {
       }
       let draft: Draft;
       try {
-        draft = await stageDraft(ctx, id, intent);
+        draft = await stageDraft(ctx, request, id, intent);
       } catch (error) {
         const raced = key === null ? null : await ctx.store.drafts.get(ctx.profileId, id);
         if (raced === null || key === null) throw error;
@@ -167,6 +194,7 @@ function registerConfirm(app: FastifyInstance, ctx: ApiContext): void {
         confirmPhrase: request.body.confirm_phrase,
         idempotencyKey: idempotencyKeyOf(request),
         correlationId: request.id,
+        actor: actorOf(ctx, request),
       });
       return reply
         .status(result.replayed ? 200 : 202)

@@ -39,6 +39,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext, feed:
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
         'x-request-id': request.id,
+        'x-centaur-environment': ctx.config.environment,
       });
       raw.write(`retry: 2000\n\n`);
       open.add(raw);

@@ -1,0 +1,153 @@
+/**
+ * Gathers the RiskContext the draft preview needs from the ledger and the market-data cache,
+ * without the broker: the effective trading state (the persisted one, tightened to REDUCING
+ * while the engine's trade stream is down or its heartbeat is missing or stale), the asset and
+ * quote the engine cached, the position, the latest account snapshot, open orders, orders of the
+ * last minute and the market session the engine reported.
+ *
+ * A quote older than `quoteMaxAgeMs` (or none) is asked for: the symbol is registered with
+ * `marketData.watch` and the cache is polled for up to `quoteWaitMs`. A price still missing then
+ * is passed on as unknown, so the price checks deny with PRICE_UNAVAILABLE. An unknown market
+ * session (nothing reported, unreadable, or stale) is assumed to be `core`, with a note on the
+ * market_hours check: the engine re-checks authoritatively before it submits.
+ */
+import type { OrderIntent } from '../core/order-request.js';
+import type { MarketSession, RiskContext, RiskQuote } from '../core/risk/risk-types.js';
+import { timestampMs } from '../core/time.js';
+import { effectiveTradingState } from '../core/trading-state.js';
+import type { Heartbeat, QuoteRecord } from '../ports/store.js';
+import type { ApiContext } from './context.js';
+import { HEALTHY_STREAM_STATES } from './routes/health.js';
+
+/** The watermark key under which the engine writes `{"session": ..., "at": ...}`. */
+export const MARKET_SESSION_KEY = 'market_session';
+
+const SESSIONS: ReadonlySet<string> = new Set(['core', 'pre', 'post', 'closed']);
+const NO_QUOTE: RiskQuote = { last: null, bid: null, ask: null };
+
+export interface GatheredContext {
+  ctx: RiskContext;
+  /** Extra words for a check's message (check name -> note), e.g. an assumed session. */
+  notes: Record<string, string>;
+}
+
+/** True when the engine's heartbeat is fresh and its trade stream is in a working state. */
+export function streamHealthy(ctx: ApiContext, heartbeat: Heartbeat | null): boolean {
+  if (heartbeat === null) return false;
+  const age = ctx.clock.now().getTime() - timestampMs(heartbeat.at);
+  return age <= ctx.options.engineStaleMs && HEALTHY_STREAM_STATES.has(heartbeat.streamState);
+}
+
+function quoteAgeMs(ctx: ApiContext, quote: QuoteRecord | null): number | null {
+  return quote === null ? null : ctx.clock.now().getTime() - timestampMs(quote.at);
+}
+
+function fresh(ctx: ApiContext, quote: QuoteRecord | null): boolean {
+  const age = quoteAgeMs(ctx, quote);
+  return age !== null && age <= ctx.options.quoteMaxAgeMs;
+}
+
+/** The cached quote when fresh; otherwise asks the engine for it and waits a little. */
+export async function freshQuote(ctx: ApiContext, symbol: string): Promise<QuoteRecord | null> {
+  let quote = await ctx.store.marketData.getQuote(ctx.profileId, symbol);
+  if (fresh(ctx, quote)) return quote;
+  await ctx.store.marketData.watch(ctx.profileId, symbol, ctx.clock.timestamp());
+  const { quoteWaitMs, quotePollMs } = ctx.options;
+  for (let waited = 0; waited < quoteWaitMs; waited += quotePollMs) {
+    await ctx.clock.sleep(quotePollMs);
+    quote = await ctx.store.marketData.getQuote(ctx.profileId, symbol);
+    if (fresh(ctx, quote)) return quote;
+  }
+  return quote;
+}
+
+/** The session the engine reported, or null when it is missing, unreadable or stale. */
+export async function reportedSession(ctx: ApiContext): Promise<MarketSession | null> {
+  const raw = await ctx.store.watermarks.get(ctx.profileId, MARKET_SESSION_KEY);
+  if (raw === null) return null;
+  try {
+    const value = JSON.parse(raw) as { session?: unknown; at?: unknown };
+    if (typeof value.session !== 'string' || !SESSIONS.has(value.session) || typeof value.at !== 'string') {
+      return null;
+    }
+    const age = ctx.clock.now().getTime() - timestampMs(value.at);
+    return age <= ctx.options.engineStaleMs ? (value.session as MarketSession) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function orderCounts(ctx: ApiContext): Promise<{ open: number; lastMinute: number }> {
+  const since = new Date(ctx.clock.now().getTime() - 60_000).toISOString();
+  const [open, recent] = await Promise.all([
+    ctx.store.orders.list(ctx.profileId, { status: 'open' }),
+    ctx.store.orders.list(ctx.profileId, { status: 'all', since }),
+  ]);
+  return { open: open.length, lastMinute: recent.length };
+}
+
+/** Everything the risk engine needs for `intent`, read fresh from the store. */
+export async function gatherRiskContext(ctx: ApiContext, intent: OrderIntent): Promise<GatheredContext> {
+  const symbol = intent.symbol;
+  const [state, heartbeat, asset, quote, positions, account, counts, session] = await Promise.all([
+    ctx.store.tradingState.get(ctx.profileId),
+    ctx.store.heartbeats.read(ctx.profileId),
+    ctx.store.marketData.getAsset(ctx.profileId, symbol),
+    freshQuote(ctx, symbol),
+    ctx.store.positions.list(ctx.profileId),
+    ctx.store.accounts.latest(ctx.profileId),
+    orderCounts(ctx),
+    reportedSession(ctx),
+  ]);
+  const notes: Record<string, string> = {};
+  const healthy = streamHealthy(ctx, heartbeat);
+  const tradingState = effectiveTradingState(state?.state ?? 'ACTIVE', healthy);
+  if (!healthy && tradingState !== (state?.state ?? 'ACTIVE')) {
+    notes.trading_state =
+      heartbeat === null
+        ? 'the engine has not reported a heartbeat, so only reducing orders are admitted'
+        : `the engine's trade stream is ${heartbeat.streamState} or its heartbeat is stale, so only reducing orders are admitted`;
+  }
+  if (session === null) {
+    notes.market_hours =
+      'market session unknown (the engine has not reported it recently); assumed core hours';
+  }
+  if (account === null) {
+    notes.buying_power = 'no account snapshot yet: equity and buying power count as 0';
+  }
+  if (account === null) {
+    notes.buying_power = 'no account snapshot yet: equity and buying power count as 0';
+  }
+  const age = quoteAgeMs(ctx, quote);
+  const usable = fresh(ctx, quote) && quote !== null;
+  if (!usable) {
+    notes.price_known =
+      age === null
+        ? `no quote for ${symbol} is cached yet (asked the engine for one)`
+        : `the cached quote for ${symbol} is ${Math.round(age / 1000)} s old`;
+  }
+  return {
+    ctx: {
+      intent,
+      tradingState,
+      asset:
+        asset === null
+          ? null
+          : {
+              tradable: asset.tradable,
+              active: asset.status === 'active',
+              fractionable: asset.fractionable,
+              shortable: asset.shortable,
+            },
+      quote: usable ? { last: quote.last, bid: quote.bid, ask: quote.ask } : NO_QUOTE,
+      positionQty: positions.find((p) => p.symbol === symbol)?.qty ?? '0',
+      equity: account?.equity ?? '0',
+      lastEquity: account?.lastEquity ?? '0',
+      buyingPower: account?.buyingPower ?? '0',
+      openOrders: counts.open,
+      ordersLastMinute: counts.lastMinute,
+      session: session ?? 'core',
+    },
+    notes,
+  };
+}
