@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import * as apiCommand from './commands/api.js';
 import * as arkHoldingsCommand from './commands/ark-holdings.js';
+import * as auditCommand from './commands/audit.js';
 import * as configCommand from './commands/config.js';
 import * as doctorCommand from './commands/doctor.js';
 import * as earningsCalendarCommand from './commands/earnings-calendar.js';
@@ -30,6 +31,7 @@ const registrations: Registration[] = [
   simCommand.register,
   apiCommand.register,
   engineCommand.register,
+  auditCommand.register,
 ];
 
 export function buildProgram(): Command {
