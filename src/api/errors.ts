@@ -46,7 +46,7 @@ export const ERROR_CATALOGUE = {
   confirm_token_invalid: {
     status: 422,
     message:
-      'The kill switch needs confirm_token equal to the environment the engine runs in (PAPER or LIVE).',
+      'The kill switch and resume need confirm_token equal to the environment the engine runs in (PAPER or LIVE).',
   },
   internal_error: { status: 500, message: 'An unexpected error occurred; it has been logged.' },
   bus_unavailable: {

@@ -4,8 +4,9 @@
  * Reads the database directly (DATABASE_URL, ENGINE_PROFILE_ID): it works with the API down.
  * Filters: --since, --until (RFC 3339), --action. Writes to --out or standard output.
  */
-import { createWriteStream } from 'node:fs';
+
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { DatabaseUrlError, openStore } from '../../adapters/storage/index.js';
