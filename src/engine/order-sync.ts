@@ -20,6 +20,7 @@ export interface OrderSyncDeps {
   profileId: string;
   now: () => Timestamp;
   correlationId: () => string;
+  marginMs: number;
 }
 
 /** Every order submitted after `after`, oldest first, paged by moving `after` forward. */
@@ -43,9 +44,11 @@ export async function listOrdersSince(broker: Broker, after: Timestamp): Promise
 
 /** Reads the broker's orders relevant since `after` and applies them; returns the orders read. */
 export async function syncOrders(d: OrderSyncDeps, after: Timestamp, reason: string): Promise<Order[]> {
+  // Ledger orders created after this may postdate the list just read: the next pass reads them.
+  const listedBefore = new Date(Date.parse(d.now()) - d.marginMs).toISOString();
   const seen = new Map((await listOrdersSince(d.broker, after)).map((o) => [o.id, o]));
   const ledgerOpen = (await d.store.orders.list(d.profileId, { status: 'open' })).filter(
-    (o) => !seen.has(o.id),
+    (o) => !seen.has(o.id) && compareTimestamps(o.createdAt, listedBefore) < 0,
   );
   if (ledgerOpen.length > 0) {
     const open = await d.broker.listOrders({ status: 'open', limit: ORDER_PAGE }, { lane: 'read' });

@@ -50,7 +50,15 @@ describe('engine commands', () => {
     const first = await finishedCommand(rig, id);
     // a crash after the broker accepted but before finish: the command is running again
     const id2 = uuidGenerator.next();
-    await rig.truth.submitOrder({ ...(intent().intent as never), clientOrderId: `ctr-command-${id2}` });
+    await rig.truth.submitOrder({
+      symbol: 'AAPL',
+      side: 'buy',
+      qty: '1',
+      type: 'market',
+      timeInForce: 'day',
+      extendedHours: false,
+      clientOrderId: `ctr-command-${id2}`,
+    });
     await sendCommand(rig, 'submit_order', intent(), { id: id2, status: 'running', attempts: 1 } as never);
     const second = await finishedCommand(rig, id2);
     expect(first.status).toBe('succeeded');

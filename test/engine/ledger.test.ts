@@ -50,6 +50,15 @@ describe('engine ledger against the simulator', () => {
     expect(fills).toHaveLength(1);
     expect(fills[0]?.source).toBe('stream');
     await waitConverged(rig.store, rig.truth);
+    const series = await rig.store.accounts.series(PROFILE);
+    expect(series.some((s) => s.source === 'history')).toBe(true);
+    expect(series.some((s) => s.source === 'sync')).toBe(true);
+    const hb = await waitFor(async () => {
+      const h = await rig!.store.heartbeats.read(PROFILE);
+      return h?.lastEventAt ? h : null;
+    });
+    expect(hb).toMatchObject({ streamState: 'listening', environment: 'paper' });
+    expect(hb.lagMs).not.toBeNull();
   });
 
   it('stores every partial fill once and the position equals their sum', async () => {

@@ -56,6 +56,34 @@ describe('engine recovery against the simulator', () => {
     await waitFor(async () => rig!.engine.status.streamHealthy);
   });
 
+  it('picks up an order placed outside Centaur whose events were all lost, and audits it', async () => {
+    rig = await startRig();
+    await rig.engine.ready();
+    await rig.engine.streamHealthy();
+    await simPost(rig.sim, '/_sim/faults', { drop_event_rate: 1 });
+    const order = await rig.truth.submitOrder({
+      symbol: 'AAPL',
+      side: 'buy',
+      qty: '3',
+      type: 'market',
+      timeInForce: 'day',
+      extendedHours: false,
+      clientOrderId: 'placed-in-the-broker-app',
+    });
+    const local = await waitFor(async () => {
+      const o = await rig!.store.orders.get(PROFILE, order.id);
+      return o?.status === 'filled' ? o : null;
+    });
+    expect(local.clientOrderId).toBe('placed-in-the-broker-app');
+    const audit = await rig.store.audit.list(PROFILE, { action: 'reconcile.order_discovered' });
+    expect(audit.find((a) => a.subjectId === order.id)?.data.external).toBe(true);
+    await simPost(rig.sim, '/_sim/faults', {});
+    const c = await waitConverged(rig.store, rig.truth);
+    expect(c.ledgerFills).toBe(1);
+    const fills = await rig.store.fills.list(PROFILE);
+    expect(fills[0]?.source).toBe('activity');
+  });
+
   it('reads REDUCING while the stream is down, and the heartbeat says so', async () => {
     rig = await startRig();
     await rig.engine.ready();
