@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Two cores: keep the worker pool small so integration suites (simulator, databases) do not starve.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'ui/src/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     maxWorkers: 2,

@@ -21,6 +21,7 @@ import { registerDraftRoutes } from './routes/drafts.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerStateRoutes } from './routes/state.js';
+import { registerStaticUi } from './static-ui.js';
 
 export type { ApiDeps, ApiOptions } from './context.js';
 
@@ -81,6 +82,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerDraftRoutes(app, ctx);
   registerEventRoutes(app, ctx, new ChangeFeed(ctx));
   registerAuditRoutes(app, ctx);
+  await registerStaticUi(app);
   await app.ready();
   return app;
 }

@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Secret } from '../config/secret.js';
 import { ApiError } from './errors.js';
+import { isUiPath } from './static-ui.js';
 
 const OPEN_ROUTES = new Set(['/health']);
 
@@ -22,7 +23,8 @@ export function bearerMatches(header: string | undefined, token: Secret): boolea
 }
 
 function isOpen(request: FastifyRequest): boolean {
-  return OPEN_ROUTES.has(request.url.split('?')[0] ?? '');
+  // The UI's static files hold no secrets; the page must load to ask for the token.
+  return OPEN_ROUTES.has(request.url.split('?')[0] ?? '') || isUiPath(request.method, request.url);
 }
 
 export function installAuth(app: FastifyInstance, token: Secret | null): void {
