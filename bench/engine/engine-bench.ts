@@ -53,13 +53,13 @@ function timedStore(inner: Store, committed: Map<string, number>): Store {
 }
 
 /** Counts broker calls by time, to see the per-window distribution (the simulator counts HTTP). */
-function countingBroker(inner: Broker, calls: number[]): Broker {
+function countingBroker(inner: Broker, calls: { at: number; name: string }[]): Broker {
   return new Proxy(inner, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        calls.push(performance.now());
+        calls.push({ at: performance.now(), name: String(prop) });
         return value.apply(target, args);
       };
     },
@@ -81,7 +81,7 @@ async function rig(simOptions: Parameters<typeof startSimulator>[0]) {
     secret: sim.secret,
     dataFeed: 'iex',
   });
-  const calls: number[] = [];
+  const calls: { at: number; name: string }[] = [];
   const bus = new EmbeddedCommandBus({ db });
   const engine = await startEngine({
     options: {
@@ -208,9 +208,12 @@ async function storm(shape: 'single' | 'partial') {
   await sleep(15_000);
   const windows: number[] = [];
   for (let t = started; t + 60_000 <= performance.now(); t += 1000) {
-    windows.push(r.calls.filter((c) => c >= t && c < t + 60_000).length);
+    windows.push(r.calls.filter((c) => c.at >= t && c.at < t + 60_000).length);
   }
   const total = (await restCount(r.sim)) - before;
+  const byMethod: Record<string, number> = {};
+  for (const c of r.calls.filter((x) => x.at < started + stormMs))
+    byMethod[c.name] = (byMethod[c.name] ?? 0) + 1;
   const lag = [...r.emitted]
     .map(([id, at]) => (r.committed.get(id) ?? Number.NaN) - at)
     .sort((a, b) => a - b);
@@ -222,7 +225,8 @@ async function storm(shape: 'single' | 'partial') {
     stormSeconds: +(stormMs / 1000).toFixed(1),
     restCallsDuringStorm: during,
     restCallsIncluding15sAfter: total,
-    maxCallsInAny60sWindow: Math.max(...windows),
+    maxCallsInAny60sWindow: windows.length ? Math.max(...windows) : null,
+    adapterCallsDuringStorm: byMethod,
     allFillsStoredAfterSeconds: +(drainedMs / 1000).toFixed(1),
     stored: r.committed.size,
     fillLagP50: +pct(lag, 50).toFixed(2),

@@ -156,7 +156,7 @@ class Engine implements RunningEngine {
 
   async #boot(): Promise<void> {
     if (this.o.importHistory) await this.#importHistory();
-    if (!(await this.#startupReconcile())) return;
+    if (!(await this.#startupReconcile()) || this.#abort.signal.aborted) return;
     this.scheduler.start();
     if (this.o.enableTradingWs) this.#startStream();
     else this.status.streamState = 'disabled';
