@@ -84,6 +84,16 @@ describe('engine recovery against the simulator', () => {
     expect(fills[0]?.source).toBe('activity');
   });
 
+  it('keeps the ledger by polling alone when the trading stream is disabled', async () => {
+    rig = await startRig({ seed: 9 }, { enableTradingWs: false });
+    await rig.engine.ready();
+    expect(rig.engine.tradingState()).toBe('ACTIVE');
+    const placed = burst(rig.sim, 6, ['AAPL', 'MSFT']).length;
+    const c = await waitConverged(rig.store, rig.truth, 10_000);
+    expect(c.ledgerFills).toBe(placed);
+    expect((await rig.store.heartbeats.read(PROFILE))?.streamState).toBe('disabled');
+  });
+
   it('reads REDUCING while the stream is down, and the heartbeat says so', async () => {
     rig = await startRig();
     await rig.engine.ready();
