@@ -52,10 +52,13 @@ export function equitySpec(points: readonly PnlPoint[]): TopLevelSpec {
     },
     layer: [
       {
-        mark: { type: 'area', color: ACCENT, opacity: 0.12, line: false },
-      },
-      {
-        mark: { type: 'line', color: ACCENT, strokeWidth: 2, interpolate: 'monotone' },
+        mark: {
+          type: 'line',
+          color: ACCENT,
+          strokeWidth: 2,
+          interpolate: 'monotone',
+          point: { size: 14, filled: true },
+        },
         encoding: {
           tooltip: [
             { field: 'at', type: 'temporal', title: 'Time', format: '%Y-%m-%d %H:%M' },

@@ -6,7 +6,21 @@ import { fmtTime } from '../lib/format';
 import type { AuditState } from '../state/useLive';
 
 const TIME_KEYS = ['at', 'occurred_at', 'created_at', 'timestamp'];
-const SHOWN = new Set([...TIME_KEYS, 'actor', 'action', 'reason', 'id', 'profile_id']);
+const SHOWN = new Set([
+  ...TIME_KEYS,
+  'actor',
+  'action',
+  'reason',
+  'id',
+  'seq',
+  'hash',
+  'prev_hash',
+  'profile_id',
+  'subject',
+  'subject_type',
+  'subject_id',
+  'correlation_id',
+]);
 
 function pick(e: Record<string, unknown>, keys: string[]): string | null {
   for (const k of keys) if (typeof e[k] === 'string') return e[k] as string;
@@ -39,17 +53,23 @@ export function AuditPanel({ audit, now }: { audit: AuditState | null; now: numb
                 <th scope="col">Time</th>
                 <th scope="col">Actor</th>
                 <th scope="col">Action</th>
+                <th scope="col">Subject</th>
                 <th scope="col">Reason</th>
                 <th scope="col">Details</th>
               </tr>
             </thead>
             <tbody>
               {audit.events.map((e, i) => (
-                <tr key={typeof e.id === 'string' || typeof e.id === 'number' ? String(e.id) : i}>
-                  <td className="num small">{fmtTime(pick(e, TIME_KEYS), now)}</td>
+                <tr key={String(e.seq ?? e.id ?? i)} data-action={String(e.action ?? '')}>
+                  <td className="small mono">{fmtTime(pick(e, TIME_KEYS), now)}</td>
                   <td>{pick(e, ['actor']) ?? '—'}</td>
                   <td>
                     <code>{pick(e, ['action', 'type']) ?? '—'}</code>
+                  </td>
+                  <td className="small">
+                    {[pick(e, ['subject_type']), pick(e, ['subject_id', 'subject'])]
+                      .filter(Boolean)
+                      .join(' ')}
                   </td>
                   <td>{pick(e, ['reason']) ?? ''}</td>
                   <td className="muted small mono">{details(e)}</td>
@@ -57,7 +77,7 @@ export function AuditPanel({ audit, now }: { audit: AuditState | null; now: numb
               ))}
               {audit.events.length === 0 ? (
                 <tr>
-                  <td colSpan={5} className="empty">
+                  <td colSpan={6} className="empty">
                     No audit events yet.
                   </td>
                 </tr>

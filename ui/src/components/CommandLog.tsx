@@ -26,7 +26,7 @@ export function CommandLog({ commands, now }: { commands: Command[]; now: number
           <tbody>
             {commands.map((c) => (
               <tr key={c.id} data-command-id={c.id} data-status={c.status}>
-                <td className="num small">{fmtTime(c.created_at, now)}</td>
+                <td className="small mono">{fmtTime(c.created_at, now)}</td>
                 <td>
                   <code>{c.type}</code>
                 </td>

@@ -32,7 +32,7 @@ export function CommandStatus({
       </div>
       {err ? <p className="error">{err}</p> : null}
       {facts.length ? (
-        <dl className="facts">
+        <dl className="facts" aria-label="Result">
           {facts.map(([k, v]) => (
             <div key={k}>
               <dt>{k.replace(/_/g, ' ')}</dt>

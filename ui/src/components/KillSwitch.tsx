@@ -70,8 +70,7 @@ export function KillSwitch({ environment, tradingState, commands, onCommand }: P
     setBusy(true);
     setResumeError(null);
     try {
-      const body: Record<string, string> = { confirm_token: resumeTyped.trim().toUpperCase() };
-      if (resumeReason.trim()) body.reason = resumeReason.trim();
+      const body = { confirm_token: resumeTyped.trim().toUpperCase(), reason: resumeReason.trim() };
       const r = await post<{ command: Command }>('/commands/resume', body, resumeKey);
       onCommand(r.command);
       setResumeId(r.command.id);
@@ -175,7 +174,9 @@ export function KillSwitch({ environment, tradingState, commands, onCommand }: P
         open={resumeOpen}
         title="Re-arm trading?"
         confirmLabel="Re-arm trading"
-        canConfirm={token !== null && resumeTyped.trim().toUpperCase() === token}
+        canConfirm={
+          token !== null && resumeTyped.trim().toUpperCase() === token && resumeReason.trim() !== ''
+        }
         busy={busy}
         onConfirm={() => void fireResume()}
         onCancel={() => setResumeOpen(false)}

@@ -56,7 +56,7 @@ export function OrdersPanel({ orders, fills, commands, onCommand, now }: Props) 
 
   const row = (o: Order, cancellable: boolean) => (
     <tr key={o.id} data-order-id={o.id} data-status={o.status}>
-      <td className="num small">{fmtTime(o.submitted_at ?? o.created_at ?? null, now)}</td>
+      <td className="small mono">{fmtTime(o.submitted_at ?? o.created_at ?? null, now)}</td>
       <th scope="row" className="sym">
         {o.symbol}
       </th>
@@ -163,7 +163,7 @@ export function OrdersPanel({ orders, fills, commands, onCommand, now }: Props) 
           <tbody>
             {fills.map((f) => (
               <tr key={f.execution_id ?? `${f.order_id}-${f.at}`} data-symbol={f.symbol}>
-                <td className="num small">{fmtTime(f.at ?? null, now)}</td>
+                <td className="small mono">{fmtTime(f.at ?? null, now)}</td>
                 <th scope="row" className="sym">
                   {f.symbol}
                 </th>

@@ -99,7 +99,7 @@ export function PositionsPanel({ positions, asOf, now }: Props) {
                   <span className="weight">
                     <span
                       className="weight-bar"
-                      style={{ width: `${Math.round(r.weight * 100)}%` }}
+                      style={{ width: `${Math.max(2, Math.round(r.weight * 60))}px` }}
                       aria-hidden="true"
                     />
                     {fmtFraction(r.weight, false, 1)}

@@ -49,5 +49,8 @@ describe('commands', () => {
       ['canceled_orders', '2'],
     ]);
     expect(symbolReports(null)).toEqual([]);
+    expect(resultFacts({ order_id: 'f9f53ddb-b06b-453d-8ffa-e07e5f76ca3c' })).toEqual([
+      ['order_id', 'f9f53ddb…'],
+    ]);
   });
 });

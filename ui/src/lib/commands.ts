@@ -78,10 +78,15 @@ export function symbolReports(result: Record<string, unknown> | null): ReportTab
   return tables;
 }
 
+/** Long ids are cut to their first 8 characters (the full value stays in the command log). */
+function shorten(text: string): string {
+  return text.length > 24 && !/\s/.test(text) ? `${text.slice(0, 8)}…` : text;
+}
+
 /** The scalar facts of a result (flat, e.g. halted: true, flat: true), for a summary line. */
 export function resultFacts(result: Record<string, unknown> | null): Array<[string, string]> {
   if (!result) return [];
   return Object.entries(result)
     .filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
-    .map(([k, v]) => [k, String(v)]);
+    .map(([k, v]) => [k, shorten(String(v))]);
 }

@@ -61,8 +61,9 @@ export function useLive(): Live {
 
   const loadAudit = useCallback(async () => {
     try {
-      const body = await get<unknown>('/audit?limit=50');
-      setAudit({ available: true, events: auditEvents(body) });
+      // The trail is in chain order (oldest first): read a window and show the newest first.
+      const body = await get<unknown>('/audit?limit=1000');
+      setAudit({ available: true, events: auditEvents(body).slice(-100).reverse() });
     } catch (error) {
       const e = error as ApiError;
       setAudit({
@@ -109,7 +110,7 @@ export function useLive(): Live {
   }, [state.ordersVersion, epoch]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-read when the versions change
   useEffect(() => {
-    void get<{ points: PnlPoint[] }>('/state/pnl?limit=1000')
+    void get<{ points: PnlPoint[] }>('/state/pnl?limit=999')
       .then((b) => dispatch({ kind: 'patch', patch: { pnl: b.points } }))
       .catch(() => {});
   }, [state.accountVersion, epoch]);
