@@ -16,18 +16,25 @@ import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import { VERSION } from '../version.js';
 import { Backoff } from './backoff.js';
-import type { CommandContext } from './commands/command-context.js';
 import { CommandExecutor } from './commands/executor.js';
 import { type CommandRegistry, defaultRegistry } from './commands/registry.js';
 import { type EngineOptions, type ResolvedEngineOptions, resolveOptions } from './engine-options.js';
+import {
+  makeCommandContext,
+  makeConsumer,
+  makeHeartbeat,
+  makeLease,
+  makeReconciler,
+  type PartsContext,
+} from './engine-parts.js';
 import { EngineStatus } from './engine-status.js';
-import { HeartbeatPublisher } from './heartbeat.js';
+import type { HeartbeatPublisher } from './heartbeat.js';
 import { importPortfolioHistory } from './history.js';
-import { LeaseKeeper } from './lease.js';
+import type { LeaseKeeper } from './lease.js';
 import { PositionTouches } from './position-sync.js';
-import { Reconciler } from './reconcile.js';
+import type { Reconciler } from './reconcile.js';
 import { StreamSupervisor } from './reconnect.js';
-import { type PersistResult, StreamConsumer } from './stream-consumer.js';
+import type { PersistResult, StreamConsumer } from './stream-consumer.js';
 import { SyncScheduler } from './sync.js';
 
 export interface EngineDeps {
@@ -63,6 +70,7 @@ export interface RunningEngine {
 class Engine implements RunningEngine {
   readonly status = new EngineStatus();
   readonly o: ResolvedEngineOptions;
+  readonly parts: PartsContext;
   readonly touches = new PositionTouches();
   readonly reconciler: Reconciler;
   readonly lease: LeaseKeeper;
@@ -81,60 +89,20 @@ class Engine implements RunningEngine {
   #startupAt: string | null = null;
 
   constructor(readonly d: EngineDeps) {
-    this.o = resolveOptions(
-      d.options,
-      d.options.holder ?? `${hostname()}:${process.pid}:${d.ids.next().slice(0, 8)}`,
-      d.options.version ?? VERSION,
-    );
-    const { store, clock, log } = d;
-    const profileId = this.o.profileId;
-    this.reconciler = new Reconciler({
-      ...d,
-      profileId,
-      status: this.status,
-      touches: this.touches,
-      marginMs: this.o.marginMs,
-      firstRunLookbackMs: this.o.firstRunLookbackMs,
-    });
-    this.lease = new LeaseKeeper({
-      leases: store.leases,
-      clock,
-      profileId,
-      holder: this.o.holder,
-      ttlMs: this.o.leaseTtlMs,
-      renewMs: this.o.leaseRenewMs,
-      onLost: (reason) => void this.#fatal(reason),
-      onError: (error) => log.warn({ err: error }, 'lease renewal failed; retrying'),
-    });
-    this.heartbeat = new HeartbeatPublisher({
-      heartbeats: store.heartbeats,
-      clock,
-      status: this.status,
-      profileId,
-      environment: this.o.environment,
-      holder: this.o.holder,
-      version: this.o.version,
-      intervalMs: this.o.heartbeatMs,
-      streamRequired: this.o.enableTradingWs,
-      onError: (error) => log.warn({ err: error }, 'heartbeat write failed'),
-    });
+    const holder = d.options.holder ?? `${hostname()}:${process.pid}:${d.ids.next().slice(0, 8)}`;
+    this.o = resolveOptions(d.options, holder, d.options.version ?? VERSION);
+    this.parts = { ...d, o: this.o, status: this.status };
+    this.reconciler = makeReconciler(this.parts, this.touches);
+    this.lease = makeLease(this.parts, (reason) => void this.#fatal(reason));
+    this.heartbeat = makeHeartbeat(this.parts);
     this.scheduler = new SyncScheduler({
-      clock,
+      clock: d.clock,
       minIntervalMs: this.o.syncMinIntervalMs,
       pollIntervalMs: this.o.pollIntervalMs,
       run: (kind) => (kind === 'light' ? this.reconciler.light() : this.#reconcile('periodic')),
       onError: (error, kind) => this.#syncError(error, kind),
     });
-    this.consumer = new StreamConsumer({
-      store,
-      profileId,
-      clock,
-      status: this.status,
-      positionsConfirmedAt: () => this.reconciler.positionsConfirmedAt,
-      onPersisted: (update, result) => this.#persisted(update, result),
-      onError: (error, update) =>
-        log.error({ err: error, orderId: update.order.id, event: update.event }, 'trade update not stored'),
-    });
+    this.consumer = makeConsumer(this.parts, this.reconciler, (u, r) => this.#persisted(u, r));
   }
 
   get holder(): string {
@@ -264,16 +232,7 @@ class Engine implements RunningEngine {
   }
 
   #executor(): CommandExecutor {
-    const ctx: CommandContext = {
-      profileId: this.o.profileId,
-      environment: this.o.environment,
-      store: this.d.store,
-      broker: this.d.broker,
-      clock: this.d.clock,
-      log: this.d.log,
-      notifier: this.d.notifier ?? null,
-      tradingState: () => this.tradingState(),
-    };
+    const ctx = makeCommandContext(this.parts, this.d.notifier ?? null, () => this.tradingState());
     return new CommandExecutor(ctx, this.d.registry ?? defaultRegistry());
   }
 

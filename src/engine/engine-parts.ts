@@ -1,0 +1,105 @@
+/**
+ * Builders for the engine's long-lived parts (lease keeper, heartbeat, stream consumer,
+ * reconciler, command context) from the resolved options and the injected dependencies, so
+ * engine.ts holds only the lifecycle.
+ */
+import type { TradingState } from '../core/trading-state.js';
+import type { Logger } from '../logging/logger.js';
+import type { Broker, TradeUpdate } from '../ports/broker.js';
+import type { Clock, IdGenerator } from '../ports/clock.js';
+import type { Notifier } from '../ports/notifier.js';
+import type { Store } from '../ports/store.js';
+import type { CommandContext } from './commands/command-context.js';
+import type { ResolvedEngineOptions } from './engine-options.js';
+import type { EngineStatus } from './engine-status.js';
+import { HeartbeatPublisher } from './heartbeat.js';
+import { LeaseKeeper } from './lease.js';
+import type { PositionTouches } from './position-sync.js';
+import { Reconciler } from './reconcile.js';
+import { type PersistResult, StreamConsumer } from './stream-consumer.js';
+
+export interface PartsContext {
+  o: ResolvedEngineOptions;
+  store: Store;
+  broker: Broker;
+  clock: Clock;
+  ids: IdGenerator;
+  log: Logger;
+  status: EngineStatus;
+}
+
+export function makeReconciler(c: PartsContext, touches: PositionTouches): Reconciler {
+  return new Reconciler({
+    store: c.store,
+    broker: c.broker,
+    clock: c.clock,
+    ids: c.ids,
+    profileId: c.o.profileId,
+    status: c.status,
+    touches,
+    marginMs: c.o.marginMs,
+    firstRunLookbackMs: c.o.firstRunLookbackMs,
+  });
+}
+
+export function makeLease(c: PartsContext, onLost: (reason: string) => void): LeaseKeeper {
+  return new LeaseKeeper({
+    leases: c.store.leases,
+    clock: c.clock,
+    profileId: c.o.profileId,
+    holder: c.o.holder,
+    ttlMs: c.o.leaseTtlMs,
+    renewMs: c.o.leaseRenewMs,
+    onLost,
+    onError: (error) => c.log.warn({ err: error }, 'lease renewal failed; retrying'),
+  });
+}
+
+export function makeHeartbeat(c: PartsContext): HeartbeatPublisher {
+  return new HeartbeatPublisher({
+    heartbeats: c.store.heartbeats,
+    clock: c.clock,
+    status: c.status,
+    profileId: c.o.profileId,
+    environment: c.o.environment,
+    holder: c.o.holder,
+    version: c.o.version,
+    intervalMs: c.o.heartbeatMs,
+    streamRequired: c.o.enableTradingWs,
+    onError: (error) => c.log.warn({ err: error }, 'heartbeat write failed'),
+  });
+}
+
+export function makeConsumer(
+  c: PartsContext,
+  reconciler: Reconciler,
+  onPersisted: (update: TradeUpdate, result: PersistResult) => void,
+): StreamConsumer {
+  return new StreamConsumer({
+    store: c.store,
+    profileId: c.o.profileId,
+    clock: c.clock,
+    status: c.status,
+    positionsConfirmedAt: () => reconciler.positionsConfirmedAt,
+    onPersisted,
+    onError: (error, update) =>
+      c.log.error({ err: error, orderId: update.order.id, event: update.event }, 'trade update not stored'),
+  });
+}
+
+export function makeCommandContext(
+  c: PartsContext,
+  notifier: Notifier | null,
+  tradingState: () => TradingState,
+): CommandContext {
+  return {
+    profileId: c.o.profileId,
+    environment: c.o.environment,
+    store: c.store,
+    broker: c.broker,
+    clock: c.clock,
+    log: c.log,
+    notifier,
+    tradingState,
+  };
+}
