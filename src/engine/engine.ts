@@ -117,8 +117,13 @@ class Engine implements RunningEngine {
     await this.lease.acquire();
     this.d.log.info({ holder: this.o.holder, profileId: this.o.profileId }, 'profile lease taken');
     this.heartbeat.start();
-    const persisted = await this.d.store.tradingState.get(this.o.profileId);
-    this.status.persistedTradingState = persisted?.state ?? 'ACTIVE';
+    try {
+      const persisted = await this.d.store.tradingState.get(this.o.profileId);
+      this.status.persistedTradingState = persisted?.state ?? 'ACTIVE';
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
     void this.#boot();
   }
 
