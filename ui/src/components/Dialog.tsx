@@ -15,6 +15,8 @@ interface Props {
   onConfirm: () => void;
   onCancel: () => void;
   testId: string;
+  /** The label of the way back; null for a dialog that must be answered (the token prompt). */
+  cancelLabel?: string | null;
 }
 
 export function Dialog(props: Props) {
@@ -47,9 +49,11 @@ export function Dialog(props: Props) {
           <h2 id={`${props.testId}-title`}>{props.title}</h2>
           <div className="dialog-body">{props.children}</div>
           <div className="dialog-actions">
-            <button type="button" className="btn" onClick={props.onCancel}>
-              Back
-            </button>
+            {props.cancelLabel === null ? null : (
+              <button type="button" className="btn" onClick={props.onCancel}>
+                {props.cancelLabel ?? 'Back'}
+              </button>
+            )}
             <button
               type="submit"
               className={props.danger ? 'btn btn-danger' : 'btn btn-primary'}

@@ -49,7 +49,7 @@ export function Header({ state, stream, now }: Props) {
   const warnings = bannerWarnings({
     engine: state.engine,
     nowMs: now,
-    eventsOpen: stream === 'open',
+    events: stream,
     environmentMatch: state.profile?.environment_match ?? null,
   });
   return (

@@ -362,7 +362,7 @@ export function OrderTicket({ environment, commands, onCommand, now }: Props) {
             {live && draft.confirm_phrase ? (
               <label className="field">
                 <span>
-                  This is real money. Type <code>{draft.confirm_phrase}</code> to confirm
+                  This is real money. Type <code className="phrase">{draft.confirm_phrase}</code> to confirm
                 </span>
                 <input
                   name="confirmPhrase"

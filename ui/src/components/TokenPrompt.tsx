@@ -21,6 +21,7 @@ export function TokenPrompt({ open, onDone }: { open: boolean; onDone: () => voi
       }}
       onCancel={() => {}}
       testId="token-dialog"
+      cancelLabel={null}
     >
       <p>This Centaur API needs its bearer token (API_TOKEN). It is kept for this browser session only.</p>
       <label className="field">

@@ -95,9 +95,9 @@ export function fmtTime(at: string | null | undefined, nowMs = Date.now()): stri
   return sameDay ? time : `${d.toISOString().slice(0, 10)} ${time}`;
 }
 
-/** Seconds left until `at` (never negative). */
+/** Whole seconds left until `at`, rounded down so a countdown never promises time it lacks. */
 export function secondsLeft(at: string, nowMs: number): number {
   const t = Date.parse(at);
   if (!Number.isFinite(t)) return 0;
-  return Math.max(0, Math.ceil((t - nowMs) / 1000));
+  return Math.max(0, Math.floor((t - nowMs) / 1000));
 }

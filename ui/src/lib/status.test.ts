@@ -31,21 +31,21 @@ describe('header status', () => {
       bannerWarnings({
         engine: engine('2026-01-01T00:00:45Z'),
         nowMs: now,
-        eventsOpen: true,
+        events: 'open',
         environmentMatch: true,
       }),
     ).toEqual([]);
     const w = bannerWarnings({
       engine: engine('2026-01-01T00:00:00Z', 'disconnected'),
       nowMs: now,
-      eventsOpen: false,
+      events: 'reconnecting',
       environmentMatch: false,
     });
     expect(w).toHaveLength(4);
     expect(w[1]).toContain('stale (60 s old)');
     expect(w[2]).toContain('Broker stream is down (disconnected)');
-    expect(
-      bannerWarnings({ engine: null, nowMs: now, eventsOpen: true, environmentMatch: null })[0],
-    ).toContain('No engine heartbeat');
+    expect(bannerWarnings({ engine: null, nowMs: now, events: 'open', environmentMatch: null })[0]).toContain(
+      'No engine heartbeat',
+    );
   });
 });

@@ -27,12 +27,15 @@ export function streamHealthy(engine: EngineInfo | null): boolean {
 export function bannerWarnings(input: {
   engine: EngineInfo | null;
   nowMs: number;
-  eventsOpen: boolean;
+  events: 'connecting' | 'open' | 'reconnecting' | 'unauthorized';
   environmentMatch: boolean | null;
 }): string[] {
   const out: string[] = [];
   const conn = engineConnection(input.engine, input.nowMs);
-  if (!input.eventsOpen) out.push('Live updates are disconnected: reconnecting. Figures may be out of date.');
+  if (input.events === 'unauthorized')
+    out.push('The API needs its token: live updates are paused until it is given.');
+  else if (input.events === 'reconnecting')
+    out.push('Live updates are disconnected: reconnecting. Figures may be out of date.');
   if (conn === 'unknown') out.push('No engine heartbeat: the engine is not running for this profile.');
   if (conn === 'stale') {
     const age = Math.round((ageMs(input.engine?.heartbeat_at, input.nowMs) ?? 0) / 1000);
