@@ -64,14 +64,18 @@ export async function syncOrders(d: OrderSyncDeps, after: Timestamp, reason: str
   return orders;
 }
 
+/** Orders applied per transaction: small enough not to hold the ledger long against stream events. */
+const APPLY_BATCH = 100;
+
 async function applyOrders(d: OrderSyncDeps, orders: Order[], reason: string): Promise<void> {
   const at = d.now();
-  for (const order of orders) {
+  for (let i = 0; i < orders.length; i += APPLY_BATCH) {
     await d.store.transaction(async (tx) => {
-      const before = await tx.orders.get(d.profileId, order.id);
-      const outcome = await tx.orders.apply(d.profileId, order);
-      if (!outcome.applied || !isRepair(before, order)) return;
-      await auditOrder(tx, d, before, order, at, reason);
+      for (const order of orders.slice(i, i + APPLY_BATCH)) {
+        const before = await tx.orders.get(d.profileId, order.id);
+        const outcome = await tx.orders.apply(d.profileId, order);
+        if (outcome.applied && isRepair(before, order)) await auditOrder(tx, d, before, order, at, reason);
+      }
     });
   }
 }
