@@ -1,3 +1,4 @@
+// page.evaluate callbacks run in the browser: test/ui/tsconfig.json adds the DOM types.
 /**
  * The web UI against a LIVE-configured stack that requires an API token (still the simulator:
  * no broker keys, live opt-in given): the page asks for the token and keeps it for the session

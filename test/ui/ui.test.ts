@@ -1,3 +1,4 @@
+// page.evaluate callbacks run in the browser: test/ui/tsconfig.json adds the DOM types.
 /**
  * The web UI end to end in a real browser (Chromium via playwright-core) against the all-in-one
  * stack on the simulator (frozen prices, a temp SQLite ledger): the page loads with its table and
@@ -82,7 +83,7 @@ describe.runIf(run)('web UI in Chromium', () => {
       await expect
         .poll(
           () => page.locator(`[data-testid=${chart}] svg .mark-group, [data-testid=${chart}] svg g`).count(),
-          chart,
+          { message: `${chart} renders` },
         )
         .toBeGreaterThan(0);
     }
@@ -179,7 +180,9 @@ describe.runIf(run)('web UI in Chromium', () => {
   it('labels every control and reaches the ticket and the kill switch by keyboard', async () => {
     const unlabelled = await page.evaluate(() => {
       const out: string[] = [];
-      for (const el of document.querySelectorAll<HTMLElement>('input, select, textarea, button')) {
+      for (const el of Array.from(
+        document.querySelectorAll<HTMLElement>('input, select, textarea, button'),
+      )) {
         if (el.closest('dialog:not([open])')) continue;
         const input = el as HTMLInputElement;
         const named =
