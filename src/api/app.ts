@@ -15,6 +15,7 @@ import { installAuth } from './auth.js';
 import { ChangeFeed } from './change-feed.js';
 import { type ApiContext, type ApiDeps, resolveOptions } from './context.js';
 import { errorSchema, installErrorHandling } from './errors.js';
+import { createApiMetrics, registerMetricsRoute } from './metrics.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerCommandRoutes } from './routes/commands.js';
 import { registerDraftRoutes } from './routes/drafts.js';
@@ -35,6 +36,7 @@ function context(deps: ApiDeps): ApiContext {
     log: deps.log,
     options: resolveOptions(deps.config, deps.options),
     profileId: deps.config.profileId,
+    metrics: createApiMetrics(deps.store, deps.config.profileId),
   };
 }
 
@@ -77,6 +79,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.addSchema(errorSchema);
   await registerOpenApi(app, ctx);
   registerHealthRoutes(app, ctx);
+  registerMetricsRoute(app, ctx.metrics);
   registerStateRoutes(app, ctx);
   registerCommandRoutes(app, ctx);
   registerDraftRoutes(app, ctx);

@@ -2,11 +2,13 @@
  * What the API runs on: its dependencies (injected by the caller of buildApp) and the tunables,
  * resolved once with production defaults into the ApiContext every route receives.
  */
+
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { CommandBus } from '../ports/command-bus.js';
 import type { Store } from '../ports/store.js';
+import type { ApiMetrics } from './metrics.js';
 
 export interface ApiOptions {
   /** How often the SSE change feed polls the store while a client listens (default 500 ms). */
@@ -47,6 +49,7 @@ export interface ApiContext {
   options: Required<ApiOptions>;
   /** The profile this deployment serves. */
   profileId: string;
+  metrics: ApiMetrics;
 }
 
 export const ORDER_COMMAND_TTL_MS = 60_000;

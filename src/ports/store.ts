@@ -81,6 +81,14 @@ export interface CommandRepository {
   claim(profileId: string, id: string, at: Timestamp): Promise<Command | null>;
   /** Records a terminal outcome once; returns null when the command was already terminal. */
   finish(profileId: string, id: string, outcome: CommandOutcome, at: Timestamp): Promise<Command | null>;
+  /** How many commands the profile has, by type and status. */
+  counts(profileId: string): Promise<CommandCount[]>;
+}
+
+export interface CommandCount {
+  type: string;
+  status: string;
+  count: number;
 }
 
 export interface DraftRepository {

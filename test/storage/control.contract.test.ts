@@ -137,6 +137,23 @@ await describeStore('store: commands', (h) => {
     expect(ids(await h.store.commands.list(profile, { type: 'kill_switch' }))).toEqual([c2.id]);
     expect(ids(await h.store.commands.list(profile, { limit: 2 }))).toEqual([c3.id, c2.id]);
   });
+
+  it('counts commands by type and status, per profile', async () => {
+    const profile = newProfile();
+    const c1 = makeCommand(profile, { createdAt: at(1) });
+    const c2 = makeCommand(profile, { createdAt: at(2) });
+    const c3 = makeCommand(profile, { createdAt: at(3), type: 'kill_switch' });
+    for (const c of [c1, c2, c3]) await h.store.commands.create(c);
+    await h.store.commands.create(makeCommand(newProfile()));
+    await h.store.commands.claim(profile, c1.id, at(4));
+    const counts = await h.store.commands.counts(profile);
+    const sorted = [...counts].sort((a, b) => `${a.type}${a.status}`.localeCompare(`${b.type}${b.status}`));
+    expect(sorted).toEqual([
+      { type: 'kill_switch', status: 'queued', count: 1 },
+      { type: 'submit_order', status: 'queued', count: 1 },
+      { type: 'submit_order', status: 'running', count: 1 },
+    ]);
+  });
 });
 
 await describeStore('store: drafts and trading state', (h) => {

@@ -15,7 +15,7 @@ import {
   isTerminalCommandStatus,
 } from '../../core/command.js';
 import type { Timestamp } from '../../core/time.js';
-import type { CommandListQuery, CommandRepository } from '../../ports/store.js';
+import type { CommandCount, CommandListQuery, CommandRepository } from '../../ports/store.js';
 import type { CommandsTable } from './commands.table.js';
 import type { Db } from './database.js';
 import { fromJson, fromJsonOrNull, oneOf, timeKey, toJson } from './row-values.js';
@@ -175,6 +175,17 @@ export async function finishCommand(
   throw new Error(`command ${id}: ${current.status} -> ${outcome.status} is not allowed`);
 }
 
+/** How many commands the profile has, by type and status (for metrics). */
+export async function countCommands(db: Db, profileId: string): Promise<CommandCount[]> {
+  const rows = await db
+    .selectFrom('commands')
+    .select(['type', 'status', (eb) => eb.fn.countAll<string | number | bigint>().as('count')])
+    .where('profile_id', '=', profileId)
+    .groupBy(['type', 'status'])
+    .execute();
+  return rows.map((r) => ({ type: r.type, status: r.status, count: Number(r.count) }));
+}
+
 export function commandRepository(db: Db): CommandRepository {
   return {
     create: (command) => createCommand(db, command),
@@ -182,5 +193,6 @@ export function commandRepository(db: Db): CommandRepository {
     list: (profileId, query) => listCommands(db, profileId, query),
     claim: (profileId, id, at) => claimCommand(db, profileId, id, at),
     finish: (profileId, id, outcome, at) => finishCommand(db, profileId, id, outcome, at),
+    counts: (profileId) => countCommands(db, profileId),
   };
 }

@@ -91,6 +91,7 @@ async function stageDraft(
     commandId: null,
   };
   const denials = verdict.checks.filter((c) => !c.passed);
+  for (const d of denials) ctx.metrics.denial(d.code ?? 'unknown');
   await ctx.store.transaction(async (tx) => {
     await tx.drafts.create(draft);
     await tx.audit.append(
