@@ -58,9 +58,10 @@ export class RedisCommandBus implements CommandBus {
       ...options,
     };
     this.#redis = new Redis(options.url, {
-      lazyConnect: false,
       maxRetriesPerRequest: 1,
+      // Commands fail fast while disconnected; callers wait for `ready` first.
       enableOfflineQueue: false,
+      connectTimeout: 2_000,
     });
     this.#redis.on('error', (error) => this.#opts.onError?.(error));
   }
@@ -150,6 +151,7 @@ class RedisConsumer implements Consumer {
   async #run(): Promise<void> {
     while (!this.#stopped) {
       try {
+        await ready(this.redis, 2_000);
         await this.#ensureGroup();
         await this.#reclaim();
         await this.#readNew();
