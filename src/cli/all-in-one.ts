@@ -17,7 +17,7 @@ import { type RunningEngine, startEngine } from '../engine/engine.js';
 import { engineOptionsFromConfig } from '../engine/engine-options.js';
 import type { Logger } from '../logging/logger.js';
 import type { Notifier } from '../ports/notifier.js';
-import { type RunningSimulator, startSimulator } from '../sim/server.js';
+import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../sim/server.js';
 import { CliError } from './context.js';
 
 /** The demo account a newcomer starts with: cash and a few positions. */
@@ -40,6 +40,8 @@ export interface AllInOneOptions {
   /** Simulator price ticks in ms (0 = frozen prices); default 2000 for a live-looking demo. */
   simTickMs?: number;
   simPort?: number;
+  /** Overrides of the embedded simulator (a larger universe or account, for benchmarks). */
+  simulator?: Partial<SimulatorOptions>;
 }
 
 export interface RunningSystem {
@@ -98,6 +100,7 @@ async function brokerTarget(config: Readonly<Config>, options: AllInOneOptions):
     tickIntervalMs: options.simTickMs ?? 2_000,
     seed: Date.now() % 100_000,
     ...(options.simPort === undefined ? {} : { port: options.simPort }),
+    ...options.simulator,
   });
   return {
     tradingBaseUrl: sim.tradingUrl,
