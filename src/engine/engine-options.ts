@@ -3,6 +3,7 @@
  * production defaults (lease TTL 10 s renewed every 3 s, heartbeat every 3 s, 5 s re-read margin).
  */
 import type { Config } from '../config/config.js';
+import { type SafetyOptions, safetyOptionsFromConfig } from './safety/safety-options.js';
 
 export interface EngineOptions {
   profileId: string;
@@ -28,6 +29,8 @@ export interface EngineOptions {
   importHistory?: boolean;
   /** How long startup waits for a healthy stream before taking commands anyway (default 5 s). */
   streamWaitMs?: number;
+  /** Risk limits, kill switch, market data and notification settings (default: the config's). */
+  safety?: Partial<SafetyOptions>;
 }
 
 export type ResolvedEngineOptions = Required<EngineOptions>;
@@ -40,6 +43,7 @@ export function engineOptionsFromConfig(config: Readonly<Config>): EngineOptions
     syncMinIntervalMs: config.engine.syncMinIntervalSeconds * 1000,
     enableTradingWs: config.engine.enableTradingWs,
     maxBackoffMs: config.engine.tradingWsMaxBackoffSeconds * 1000,
+    safety: safetyOptionsFromConfig(config),
   };
 }
 
@@ -56,6 +60,7 @@ export function resolveOptions(o: EngineOptions, holder: string, version: string
     stableMs: 60_000,
     importHistory: true,
     streamWaitMs: 5_000,
+    safety: {},
     ...o,
   };
 }

@@ -34,6 +34,7 @@ import type { LeaseKeeper } from './lease.js';
 import { PositionTouches } from './position-sync.js';
 import type { Reconciler } from './reconcile.js';
 import { StreamSupervisor } from './reconnect.js';
+import { EngineSafety } from './safety/engine-safety.js';
 import type { PersistResult, StreamConsumer } from './stream-consumer.js';
 import { SyncScheduler } from './sync.js';
 
@@ -77,6 +78,7 @@ class Engine implements RunningEngine {
   readonly heartbeat: HeartbeatPublisher;
   readonly scheduler: SyncScheduler;
   readonly consumer: StreamConsumer;
+  readonly safety: EngineSafety;
   supervisor: StreamSupervisor | null = null;
   busConsumer: Consumer | null = null;
   #abort = new AbortController();
@@ -103,6 +105,14 @@ class Engine implements RunningEngine {
       onError: (error, kind) => this.#syncError(error, kind),
     });
     this.consumer = makeConsumer(this.parts, this.reconciler, (u, r) => this.#persisted(u, r));
+    this.safety = new EngineSafety({
+      ...d,
+      notifier: d.notifier ?? null,
+      status: this.status,
+      profileId: this.o.profileId,
+      environment: this.o.environment,
+      options: this.o.safety,
+    });
   }
 
   get holder(): string {
@@ -130,6 +140,8 @@ class Engine implements RunningEngine {
   async #boot(): Promise<void> {
     if (this.o.importHistory) await this.#importHistory();
     if (!(await this.#startupReconcile()) || this.#abort.signal.aborted) return;
+    this.safety.marketData.start();
+    await this.safety.resumeKillSwitches((delivery) => this.#executor().handle(delivery));
     this.scheduler.start();
     if (this.o.enableTradingWs) this.#startStream();
     else this.status.streamState = 'disabled';
@@ -182,6 +194,7 @@ class Engine implements RunningEngine {
   async #reconcile(reason: string, fillsSince?: string): Promise<void> {
     const report = await this.reconciler.full({ reason, ...(fillsSince ? { fillsSince } : {}) });
     this.status.lastError = null;
+    await this.safety.afterAccountSync((delivery) => this.#executor().handle(delivery));
     const repaired = report.fillsInserted + report.positionsCorrected;
     this.d.log[repaired > 0 ? 'info' : 'debug']({ reason, ...report }, 'reconciliation done');
   }
@@ -213,21 +226,13 @@ class Engine implements RunningEngine {
     );
     void this.heartbeat.beat().catch(() => {});
     if (healthy) for (const w of this.#waiters.healthy.splice(0)) w();
-    else
-      void this.d.notifier
-        ?.notify({
-          kind: 'stream_down',
-          profileId: this.o.profileId,
-          environment: this.o.environment,
-          title: 'Trade stream down',
-          message: `${detail}; entries are gated (REDUCING) until it is back`,
-          data: { detail },
-        })
-        .catch(() => {});
+    this.safety.streamHealth(healthy, detail);
   }
 
   #persisted(update: TradeUpdate, result: PersistResult): void {
     if (result.positionApplied) this.touches.touch(update.order.symbol);
+    if (result.fillInserted)
+      void this.safety.onFill(update).catch((error) => this.d.log.warn({ err: error }, 'fill audit failed'));
     this.scheduler.requestRefresh();
   }
 
@@ -238,7 +243,7 @@ class Engine implements RunningEngine {
 
   #executor(): CommandExecutor {
     const ctx = makeCommandContext(this.parts, this.d.notifier ?? null, () => this.tradingState());
-    return new CommandExecutor(ctx, this.d.registry ?? defaultRegistry());
+    return new CommandExecutor({ ...ctx, safety: this.safety.context }, this.d.registry ?? defaultRegistry());
   }
 
   async #waitHealthy(timeoutMs: number): Promise<void> {
@@ -280,6 +285,7 @@ class Engine implements RunningEngine {
         this.d.log.warn({ err: error }, `shutdown: ${what} failed`);
       }
     };
+    await step('kill switch and market data', () => this.safety.stop());
     await step('command consumer', () => this.busConsumer?.stop());
     await step('trade stream', () => this.supervisor?.stop());
     await step('stream events', () => this.consumer.drain());

@@ -67,11 +67,13 @@ describe('engine commands', () => {
     expect(orders.filter((o) => o.clientOrderId === `ctr-command-${id2}`)).toHaveLength(1);
   });
 
-  it('rejects with the broker reason when buying power is insufficient', async () => {
+  it('denies an order beyond buying power in the engine risk check, before the broker', async () => {
     const id = await sendCommand(rig, 'submit_order', intent({ qty: '100000' }));
     const cmd = await finishedCommand(rig, id);
     expect(cmd.status).toBe('rejected');
-    expect(cmd.error?.code).toBe('insufficient_buying_power');
+    expect(cmd.error?.code).toContain('INSUFFICIENT_BUYING_POWER');
+    const orders = await rig.truth.listOrders({ status: 'all', after: '2000-01-01T00:00:00Z', limit: 500 });
+    expect(orders.filter((o) => o.clientOrderId === `ctr-command-${id}`)).toHaveLength(0);
   });
 
   it('expires an order command past its expiry without effect, and acks a terminal one', async () => {
@@ -110,7 +112,9 @@ describe('engine commands', () => {
     const badCancel = await sendCommand(rig, 'cancel_order', {});
     expect((await finishedCommand(rig, badCancel)).error?.code).toBe('invalid_payload');
     const kill = await sendCommand(rig, 'kill_switch', {});
-    expect((await finishedCommand(rig, kill)).error?.code).toBe('unsupported_command');
+    expect((await finishedCommand(rig, kill)).error?.code).toBe('confirm_token_invalid');
+    const live = await sendCommand(rig, 'kill_switch', { confirm_token: 'LIVE' });
+    expect((await finishedCommand(rig, live)).error?.code).toBe('confirm_token_invalid');
   });
 
   it('refuses entries while the persisted state is HALTED', async () => {

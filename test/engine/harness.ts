@@ -6,10 +6,12 @@ import { createAlpacaBroker } from '../../src/adapters/alpaca/create-alpaca-brok
 import { EmbeddedCommandBus } from '../../src/adapters/bus/embedded-command-bus.js';
 import { createDatabase, createStore, migrateToLatest } from '../../src/adapters/storage/index.js';
 import { systemClock, uuidGenerator } from '../../src/adapters/system/system-clock.js';
+import { loadConfig } from '../../src/config/config.js';
 import type { Command } from '../../src/core/command.js';
 import { dec, ZERO } from '../../src/core/decimal.js';
 import { type EngineDeps, type RunningEngine, startEngine } from '../../src/engine/engine.js';
 import type { EngineOptions } from '../../src/engine/engine-options.js';
+import { safetyOptionsFromConfig } from '../../src/engine/safety/safety-options.js';
 import type { Broker, FillActivity } from '../../src/ports/broker.js';
 import type { Store } from '../../src/ports/store.js';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../../src/sim/server.js';
@@ -37,6 +39,21 @@ export async function openLedger(url = 'sqlite::memory:') {
   return { db, store: createStore(db) };
 }
 
+/** Risk limits wide enough that the ledger tests exercise the broker, not the risk engine. */
+export const permissiveSafety = safetyOptionsFromConfig(
+  loadConfig({
+    RISK_MAX_ORDER_QTY: '1000000',
+    RISK_MAX_ORDER_NOTIONAL: '1000000000',
+    RISK_MAX_POSITION_NOTIONAL: '1000000000',
+    RISK_MAX_POSITION_PCT_EQUITY: '100000',
+    RISK_MAX_OPEN_ORDERS: '100000',
+    RISK_MAX_ORDERS_PER_MINUTE: '100000',
+    RISK_PRICE_COLLAR_PCT: '1000',
+    RISK_MAX_DAILY_LOSS: '100%',
+    RISK_ALLOW_SHORT: 'true',
+  }),
+);
+
 export const fastOptions: EngineOptions = {
   profileId: PROFILE,
   environment: 'paper',
@@ -50,6 +67,7 @@ export const fastOptions: EngineOptions = {
   heartbeatMs: 200,
   marginMs: 2000,
   streamWaitMs: 3000,
+  safety: permissiveSafety,
 };
 
 export interface Rig {

@@ -146,7 +146,8 @@ function registerKillSwitch(app: FastifyInstance, ctx: ApiContext): void {
         ctx,
         {
           type: 'kill_switch',
-          payload: { reason },
+          // The engine checks the token again against its own environment.
+          payload: { reason, confirm_token: request.body.confirm_token.trim().toUpperCase() },
           idempotencyKey: idempotencyKeyOf(request),
           correlationId: request.id,
           expires: false,
@@ -251,7 +252,7 @@ function registerResume(app: FastifyInstance, ctx: ApiContext): void {
         ctx,
         {
           type: 'resume',
-          payload: { reason },
+          payload: { reason, confirm_token: request.body.confirm_token.trim().toUpperCase() },
           idempotencyKey: idempotencyKeyOf(request),
           correlationId: request.id,
           expires: false,

@@ -10,6 +10,7 @@ import type { Broker } from '../../ports/broker.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Notifier } from '../../ports/notifier.js';
 import type { Store } from '../../ports/store.js';
+import type { SafetyContext } from '../safety/safety-context.js';
 
 export interface CommandContext {
   profileId: string;
@@ -21,6 +22,8 @@ export interface CommandContext {
   notifier: Notifier | null;
   /** The trading state the engine enforces now (REDUCING while the stream is down). */
   tradingState: () => TradingState;
+  /** Risk limits, trading-state control, kill switch, audit and notify (execution safety). */
+  safety?: SafetyContext;
 }
 
 export type CommandHandler = (ctx: CommandContext, command: Command) => Promise<CommandOutcome>;

@@ -11,7 +11,10 @@ import { isTerminalCommandStatus } from '../../core/command.js';
 import { compareTimestamps } from '../../core/time.js';
 import type { Delivery } from '../../ports/command-bus.js';
 import type { CommandContext } from './command-context.js';
-import { type CommandRegistry, ORDER_COMMANDS } from './registry.js';
+import { type CommandRegistry, DETACHED_COMMANDS, ORDER_COMMANDS } from './registry.js';
+
+/** An outcome with this error code is not stored: the engine stopped, the command stays running. */
+export const NOT_FINISHED = 'engine_stopping';
 
 export class CommandExecutor {
   constructor(
@@ -43,8 +46,21 @@ export class CommandExecutor {
     }
     const claimed = await store.commands.claim(profileId, id, now);
     if (!claimed) return;
+    if (DETACHED_COMMANDS.has(claimed.type)) {
+      this.detached = this.#run(claimed)
+        .then((outcome) =>
+          'error' in outcome && outcome.error.code === NOT_FINISHED
+            ? undefined
+            : this.#finish(claimed, outcome),
+        )
+        .catch((error) => log.error({ err: error, commandId: id }, 'detached command not finished'));
+      return;
+    }
     await this.#finish(claimed, await this.#run(claimed));
   }
+
+  /** The last detached command's run (tests and shutdown wait on it). */
+  detached: Promise<void> = Promise.resolve();
 
   async #run(command: Command): Promise<CommandOutcome> {
     const handler = this.registry[command.type];

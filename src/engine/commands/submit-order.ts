@@ -12,6 +12,8 @@ import { clientOrderIdFor, type OrderIntent } from '../../core/order-request.js'
 import { reducesExposure } from '../../core/trading-state.js';
 import { BrokerError } from '../../ports/broker.js';
 import { type CommandContext, failed, rejected } from './command-context.js';
+import { auditOrder, notifyRejected } from './order-audit.js';
+import { riskDenials } from './pre-submit-risk.js';
 
 const REJECTIONS = new Set(['rejected', 'insufficient_buying_power', 'insufficient_qty', 'invalid_request']);
 
@@ -64,17 +66,39 @@ export async function submitOrder(ctx: CommandContext, command: Command): Promis
     const existing = await alreadyPlaced(ctx, clientOrderId);
     if (existing) return succeeded(existing);
   }
+  const lane = reducing ? 'exit' : 'entry';
+  const denials = await riskDenials(ctx, intent, lane);
+  if (denials.length > 0) {
+    const codes = denials.map((d) => d.code ?? d.check);
+    const message = denials.map((d) => d.message).join('; ');
+    await auditOrder(ctx, command, 'order.denied', clientOrderId, { codes, checks: denials }, message);
+    return rejected(codes.join(','), message, { clientOrderId, codes, checks: denials });
+  }
+  await auditOrder(ctx, command, 'order.submitted', clientOrderId, { intent, lane });
   try {
-    const order = await ctx.broker.submitOrder(
-      { ...intent, clientOrderId },
-      { lane: reducing ? 'exit' : 'entry' },
-    );
+    const order = await ctx.broker.submitOrder({ ...intent, clientOrderId }, { lane });
     await ctx.store.orders.apply(ctx.profileId, order);
+    await auditOrder(ctx, command, 'order.accepted', clientOrderId, {
+      orderId: order.id,
+      status: order.status,
+    });
     return succeeded(order);
   } catch (error) {
     if (!(error instanceof BrokerError)) throw error;
-    if (REJECTIONS.has(error.code)) return rejected(error.code, error.message, { clientOrderId });
+    if (REJECTIONS.has(error.code)) {
+      await auditOrder(
+        ctx,
+        command,
+        'order.rejected_by_broker',
+        clientOrderId,
+        { code: error.code },
+        error.message,
+      );
+      await notifyRejected(ctx, command, clientOrderId, error.code, error.message);
+      return rejected(error.code, error.message, { clientOrderId });
+    }
     if (error.code === 'ambiguous') {
+      await auditOrder(ctx, command, 'order.submit_ambiguous', clientOrderId, {}, error.message);
       await notifyAmbiguous(ctx, command, clientOrderId, error.message);
       return failed('submit_ambiguous', `${error.message}; reconciliation will settle the order`, {
         clientOrderId,

@@ -1,0 +1,51 @@
+/**
+ * resume: the confirmed re-arm. Checks the confirm token against the engine's environment; refuses
+ * while a kill switch runs; HALTED (or a persisted REDUCING) -> ACTIVE, audited with the reason
+ * (the effective state stays REDUCING while the stream is down); lifts the broker's suspend_trade
+ * when the kill switch set it. From ACTIVE it succeeds without a change, with a note.
+ */
+import type { Command, CommandOutcome } from '../../core/command.js';
+import { KILL_SWITCH_SUSPENDED_KEY } from '../safety/kill-switch.js';
+import { tokenMatches } from '../safety/safety-context.js';
+import { type CommandContext, failed, rejected } from './command-context.js';
+
+export async function resume(ctx: CommandContext, command: Command): Promise<CommandOutcome> {
+  const safety = ctx.safety;
+  if (!safety) return failed('unsupported_command', 'this engine has no trading-state control wired');
+  if (!tokenMatches(command.payload.confirm_token, ctx.environment)) {
+    return rejected(
+      'confirm_token_invalid',
+      `confirm_token must be ${ctx.environment.toUpperCase()} (the engine's environment)`,
+    );
+  }
+  if (safety.killSwitch.running) {
+    return rejected('kill_switch_running', 'a kill switch is running; resume once it has finished');
+  }
+  const reason = typeof command.payload.reason === 'string' ? command.payload.reason : 'resume';
+  const from = await safety.states.set('ACTIVE', {
+    actor: command.actor,
+    reason,
+    correlationId: command.correlationId,
+    data: { commandId: command.id },
+  });
+  let unsuspended = false;
+  if ((await ctx.store.watermarks.get(ctx.profileId, KILL_SWITCH_SUSPENDED_KEY)) === 'true') {
+    await ctx.broker.setTradeSuspended(false, { lane: 'kill_switch' });
+    await ctx.store.watermarks.set(ctx.profileId, KILL_SWITCH_SUSPENDED_KEY, 'false');
+    unsuspended = true;
+  }
+  const effective = ctx.tradingState();
+  if (from === null) {
+    return {
+      status: 'succeeded',
+      result: {
+        from: 'ACTIVE',
+        to: 'ACTIVE',
+        effective,
+        unsuspended,
+        note: 'already ACTIVE: nothing to re-arm',
+      },
+    };
+  }
+  return { status: 'succeeded', result: { from, to: 'ACTIVE', effective, unsuspended } };
+}

@@ -1,0 +1,350 @@
+/**
+ * The kill switch: HALTED first (persisted, audited), then, on the 'kill_switch' lane, every open
+ * order at the broker cancelled (listed from the broker, so orders placed outside Centaur go too)
+ * and every position closed (close-all with cancel_orders), then verified by REST until the broker
+ * shows zero positions and zero open orders. What failed is retried: each call a few times with
+ * exponential backoff, and the whole act-then-verify round up to `killSwitchMaxRounds` times,
+ * waiting between rounds for the close orders to settle (the trade stream updates the ledger; the
+ * wait is bounded, so it works with the stream down). It never reports flat before the broker does.
+ * One run at a time per engine: a kill switch requested while one runs joins it and gets the same
+ * report. `stop()` makes a run give up at its next step without finishing its command, which stays
+ * `running` and is resumed by the next engine start.
+ */
+
+import type { Command } from '../../core/command.js';
+import { type Decimal, dec, str, ZERO } from '../../core/decimal.js';
+import type { Order } from '../../core/order.js';
+import type { Logger } from '../../logging/logger.js';
+import type { Broker, RequestOptions } from '../../ports/broker.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Store } from '../../ports/store.js';
+import type { AuditInput, NotificationInput } from './safety-context.js';
+import type { SafetyOptions } from './safety-options.js';
+import type { TradingStateControl } from './trading-state-control.js';
+
+export const KILL_SWITCH_SUSPENDED_KEY = 'kill_switch_suspended';
+const LANE: RequestOptions = { lane: 'kill_switch' };
+const FINAL = new Set(['filled', 'canceled', 'expired', 'rejected', 'replaced', 'done_for_day', 'stopped']);
+
+export interface SymbolReport {
+  symbol: string;
+  cancelled_orders: number;
+  closed_qty: string;
+  status: 'closed' | 'failed';
+  error?: string;
+}
+
+export interface KillSwitchReport {
+  flat: boolean;
+  symbols: SymbolReport[];
+  /** Act-then-verify rounds. */
+  attempts: number;
+  /** Broker REST calls made (retries included). */
+  rest_calls: number;
+  /** Calls that failed and were retried. */
+  retries: number;
+  duration_ms: number;
+  suspended: boolean;
+  reason: string;
+}
+
+export class EngineStoppingError extends Error {
+  constructor() {
+    super('engine stopping: the kill switch resumes at the next start');
+    this.name = 'EngineStoppingError';
+  }
+}
+
+export interface KillSwitchDeps {
+  broker: Broker;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  profileId: string;
+  options: SafetyOptions;
+  states: TradingStateControl;
+  audit(event: AuditInput): Promise<void>;
+  notify(notification: NotificationInput): Promise<void>;
+}
+
+interface SymbolState {
+  cancelled: number;
+  startQty: Decimal;
+  error: string | null;
+}
+
+class Run {
+  readonly started: number;
+  readonly symbols = new Map<string, SymbolState>();
+  readonly closeIds = new Set<string>();
+  /** Symbols the last successful verification still saw (position or open order), with qty left. */
+  left = new Map<string, Decimal>();
+  calls = 0;
+  retries = 0;
+  rounds = 0;
+
+  constructor(
+    readonly d: KillSwitchDeps,
+    readonly command: Command,
+    readonly reason: string,
+    readonly stopping: () => boolean,
+  ) {
+    this.started = d.clock.now().getTime();
+  }
+
+  sym(symbol: string): SymbolState {
+    let s = this.symbols.get(symbol);
+    if (!s) {
+      s = { cancelled: 0, startQty: ZERO, error: null };
+      this.symbols.set(symbol, s);
+    }
+    return s;
+  }
+
+  audit(action: string, data: Record<string, unknown>, reason: string | null = null): Promise<void> {
+    return this.d.audit({
+      actor: this.command.actor,
+      action,
+      reason,
+      subjectType: 'command',
+      subjectId: this.command.id,
+      correlationId: this.command.correlationId,
+      data,
+    });
+  }
+
+  /** One broker call, retried up to 4 times with backoff; null when it kept failing. */
+  async call<T>(
+    what: string,
+    fn: () => Promise<T>,
+  ): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+    let error = '';
+    for (let i = 0; i < 4; i++) {
+      if (this.stopping()) throw new EngineStoppingError();
+      if (i > 0) {
+        this.retries++;
+        await this.d.clock.sleep(50 * 2 ** (i - 1));
+      }
+      this.calls++;
+      try {
+        return { ok: true, value: await fn() };
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+        this.d.log.warn({ err: e, what }, 'kill switch: broker call failed');
+      }
+    }
+    return { ok: false, error: `${what}: ${error}` };
+  }
+}
+
+export class KillSwitchRunner {
+  #current: Promise<KillSwitchReport> | null = null;
+  #stopping = false;
+
+  constructor(private readonly d: KillSwitchDeps) {}
+
+  get running(): boolean {
+    return this.#current !== null;
+  }
+
+  /** Runs the kill switch for `command`, or joins the one already running. */
+  run(command: Command): Promise<KillSwitchReport> {
+    if (this.#current) return this.#current;
+    const p = this.#execute(command).finally(() => {
+      this.#current = null;
+    });
+    this.#current = p;
+    return p;
+  }
+
+  /** Makes a running kill switch give up at its next step (its command stays running). */
+  stop(): Promise<unknown> {
+    this.#stopping = true;
+    return this.#current?.catch(() => {}) ?? Promise.resolve();
+  }
+
+  async #execute(command: Command): Promise<KillSwitchReport> {
+    const reason = typeof command.payload.reason === 'string' ? command.payload.reason : 'kill switch';
+    const run = new Run(this.d, command, reason, () => this.#stopping);
+    const resumed = command.attempts > 1;
+    await run.audit('kill_switch.started', { commandId: command.id, resumed }, reason);
+    void this.d.notify({
+      kind: 'kill_switch_started',
+      title: resumed ? 'Kill switch resumed' : 'Kill switch started',
+      message: `${reason}: trading HALTED; cancelling every order and closing every position`,
+      data: { commandId: command.id, resumed },
+    });
+    await this.d.states.set('HALTED', {
+      actor: command.actor,
+      reason: `kill switch: ${reason}`,
+      correlationId: command.correlationId,
+      data: { commandId: command.id },
+    });
+    const flat = await this.#flatten(run);
+    const suspended = flat && this.d.options.suspendBroker ? await this.#suspend(run) : false;
+    const report = this.#report(run, flat, suspended, reason);
+    await run.audit('kill_switch.finished', { ...report }, flat ? reason : 'the broker is not flat');
+    void this.d.notify({
+      kind: 'kill_switch_finished',
+      title: flat ? 'Kill switch finished: flat' : 'Kill switch FAILED: not flat',
+      message: `${report.symbols.length} symbols, ${report.attempts} rounds, ${report.rest_calls} broker calls, ${report.duration_ms} ms`,
+      data: { commandId: command.id, flat, failed: report.symbols.filter((s) => s.status === 'failed') },
+    });
+    return report;
+  }
+
+  /** Act-then-verify rounds until the broker is flat (true) or the bound is reached (false). */
+  async #flatten(run: Run): Promise<boolean> {
+    const { broker, options } = this.d;
+    for (;;) {
+      const [orders, positions] = await Promise.all([
+        run.call('list open orders', () => broker.listOrders({ status: 'open', limit: 500 }, LANE)),
+        run.call('list positions', () => broker.listPositions(LANE)),
+      ]);
+      if (orders.ok && positions.ok) {
+        for (const p of positions.value) {
+          const s = run.sym(p.symbol);
+          if (dec(p.qty).abs().gt(s.startQty)) s.startQty = dec(p.qty).abs();
+        }
+        for (const o of orders.value) run.sym(o.symbol);
+        run.left = new Map(orders.value.map((o) => [o.symbol, ZERO]));
+        for (const p of positions.value) run.left.set(p.symbol, dec(p.qty).abs());
+        if (orders.value.length === 0 && positions.value.length === 0) return true;
+      }
+      if (run.rounds >= options.killSwitchMaxRounds) return false;
+      run.rounds++;
+      if (run.rounds > 1) {
+        await run.audit('kill_switch.retry', {
+          round: run.rounds,
+          openOrders: orders.ok ? orders.value.length : null,
+          positions: positions.ok ? positions.value.length : null,
+          error: orders.ok ? (positions.ok ? null : positions.error) : orders.error,
+        });
+      }
+      if (orders.ok && positions.ok)
+        await this.#act(
+          run,
+          orders.value,
+          positions.value.map((p) => p.symbol),
+        );
+      await this.#settle(run, Math.min(2_000, options.killSwitchBaseDelayMs * 2 ** (run.rounds - 1)));
+    }
+  }
+
+  async #act(run: Run, orders: Order[], positionSymbols: string[]): Promise<void> {
+    const { broker } = this.d;
+    const foreign = orders.filter((o) => !run.closeIds.has(o.id));
+    const closing = new Set(orders.filter((o) => run.closeIds.has(o.id)).map((o) => o.symbol));
+    const uncovered = positionSymbols.filter((s) => !closing.has(s));
+    if (foreign.length > 0) {
+      const r = await run.call('cancel all orders', () => broker.cancelAllOrders(LANE));
+      const bySymbol = new Map(orders.map((o) => [o.id, o.symbol]));
+      let cancelled = 0;
+      const failed: string[] = [];
+      if (r.ok) {
+        for (const c of r.value) {
+          const symbol = bySymbol.get(c.orderId);
+          if (c.ok && symbol) {
+            run.sym(symbol).cancelled++;
+            cancelled++;
+          } else if (!c.ok && symbol) {
+            run.sym(symbol).error = c.error ?? 'cancel failed';
+            failed.push(symbol);
+          }
+        }
+      }
+      await run.audit('kill_switch.orders_cancelled', {
+        requested: foreign.length,
+        cancelled,
+        failed,
+        error: r.ok ? null : r.error,
+      });
+    }
+    if (uncovered.length === 0) return;
+    const closed: string[] = [];
+    const failed: Array<{ symbol: string; error: string }> = [];
+    if (closing.size === 0) {
+      const r = await run.call('close all positions', () => broker.closeAllPositions(true, LANE));
+      if (r.ok) {
+        for (const c of r.value) {
+          if (c.ok && c.order) {
+            run.closeIds.add(c.order.id);
+            closed.push(c.symbol);
+          } else failed.push({ symbol: c.symbol, error: c.error ?? 'close failed' });
+        }
+      } else for (const s of uncovered) failed.push({ symbol: s, error: r.error });
+    } else {
+      await Promise.all(
+        uncovered.map(async (symbol) => {
+          const r = await run.call(`close ${symbol}`, () => broker.closePosition(symbol, undefined, LANE));
+          if (r.ok) {
+            run.closeIds.add(r.value.id);
+            closed.push(symbol);
+          } else failed.push({ symbol, error: r.error });
+        }),
+      );
+    }
+    for (const f of failed) run.sym(f.symbol).error = f.error;
+    for (const s of closed) run.sym(s).error = null;
+    await run.audit('kill_switch.positions_closed', {
+      requested: uncovered.length,
+      closed: closed.length,
+      failed,
+    });
+  }
+
+  /** Waits until the close orders are final in the ledger (stream) or `maxMs` passed. */
+  async #settle(run: Run, maxMs: number): Promise<void> {
+    const { clock, store, profileId } = this.d;
+    const deadline = clock.now().getTime() + maxMs;
+    const minWait = Math.min(maxMs, 20);
+    await clock.sleep(minWait);
+    while (clock.now().getTime() < deadline) {
+      if (this.#stopping) throw new EngineStoppingError();
+      const pending = await Promise.all(
+        [...run.closeIds].map(async (id) => {
+          const o = await store.orders.get(profileId, id);
+          return o === null || !FINAL.has(o.status);
+        }),
+      );
+      if (run.closeIds.size > 0 && !pending.some(Boolean)) return;
+      await clock.sleep(Math.min(25, Math.max(1, deadline - clock.now().getTime())));
+    }
+  }
+
+  async #suspend(run: Run): Promise<boolean> {
+    const r = await run.call('suspend trading', () => this.d.broker.setTradeSuspended(true, LANE));
+    if (r.ok) await this.d.store.watermarks.set(this.d.profileId, KILL_SWITCH_SUSPENDED_KEY, 'true');
+    return r.ok;
+  }
+
+  #report(run: Run, flat: boolean, suspended: boolean, reason: string): KillSwitchReport {
+    const symbols = [...run.symbols.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([symbol, s]): SymbolReport => {
+        const left = flat ? undefined : run.left.get(symbol);
+        const closedQty = s.startQty.minus(left ?? ZERO);
+        const base = {
+          symbol,
+          cancelled_orders: s.cancelled,
+          closed_qty: str(closedQty.isNeg() ? ZERO : closedQty),
+        };
+        if (left === undefined) return { ...base, status: 'closed' };
+        return {
+          ...base,
+          status: 'failed',
+          error: s.error ?? 'the broker still shows an order or a position',
+        };
+      });
+    return {
+      flat,
+      symbols,
+      attempts: run.rounds,
+      rest_calls: run.calls,
+      retries: run.retries,
+      duration_ms: this.d.clock.now().getTime() - run.started,
+      suspended,
+      reason,
+    };
+  }
+}

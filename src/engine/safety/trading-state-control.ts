@@ -1,0 +1,56 @@
+/**
+ * Changes the persisted trading state: the new state and its audit event (`trading_state.changed`,
+ * with actor, reason and correlation id) are written in one transaction, then the engine's live
+ * status follows, so the heartbeat and the command gate see it at once. A change to the state it
+ * already has writes nothing.
+ */
+import type { TradingState } from '../../core/trading-state.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Store } from '../../ports/store.js';
+import type { EngineStatus } from '../engine-status.js';
+
+export interface StateChange {
+  actor: string;
+  reason: string;
+  correlationId: string | null;
+  data?: Record<string, unknown>;
+}
+
+export class TradingStateControl {
+  constructor(private readonly d: { store: Store; clock: Clock; status: EngineStatus; profileId: string }) {}
+
+  get persisted(): TradingState {
+    return this.d.status.persistedTradingState;
+  }
+
+  /** Sets `state`; returns the previous state, or null when nothing changed. */
+  async set(state: TradingState, change: StateChange): Promise<TradingState | null> {
+    const { store, clock, status, profileId } = this.d;
+    const at = clock.timestamp();
+    const from = await store.transaction(async (tx) => {
+      const before = (await tx.tradingState.get(profileId))?.state ?? 'ACTIVE';
+      if (before === state) return null;
+      await tx.tradingState.set({
+        profileId,
+        state,
+        reason: change.reason,
+        changedBy: change.actor,
+        changedAt: at,
+      });
+      await tx.audit.append({
+        profileId,
+        at,
+        actor: change.actor,
+        action: 'trading_state.changed',
+        reason: change.reason,
+        subjectType: 'trading_state',
+        subjectId: profileId,
+        correlationId: change.correlationId,
+        data: { from: before, to: state, ...change.data },
+      });
+      return before;
+    });
+    status.persistedTradingState = state;
+    return from;
+  }
+}
