@@ -8,11 +8,14 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const BIN = resolve('bin/centaur.js');
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
 const RUNS = Number(process.argv[2] ?? 5);
 
 function freePort(): Promise<number> {
@@ -60,7 +63,7 @@ async function coldStart(): Promise<number> {
 }
 
 async function memoryAtRest(): Promise<{ rssMb: number; heapMb: number; positions: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('bench/start/at-rest-child.ts')], {
+  const child = spawn(process.execPath, ['--import', TSX, resolve('bench/start/at-rest-child.ts')], {
     cwd: mkdtempSync(join(tmpdir(), 'centaur-bench-mem-')),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
