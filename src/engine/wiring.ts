@@ -6,7 +6,7 @@
  */
 import { createAlpacaBroker } from '../adapters/alpaca/create-alpaca-broker.js';
 import { createCommandBus } from '../adapters/bus/create-command-bus.js';
-import { silentNotifier } from '../adapters/notify/webhook-notifier.js';
+import { silentNotifier, WebhookNotifier } from '../adapters/notify/webhook-notifier.js';
 import { assertMigrated, createDatabase, createStore } from '../adapters/storage/index.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
@@ -62,7 +62,13 @@ export async function openEngineResources(config: Readonly<Config>, log: Logger)
     bus,
     broker: adapter.broker,
     tradeStream: adapter.tradeStream,
-    notifier: silentNotifier,
+    notifier:
+      config.notify.webhookUrl === null
+        ? silentNotifier
+        : new WebhookNotifier({
+            url: config.notify.webhookUrl,
+            onError: (error, n) => log.warn({ err: error, kind: n.kind }, 'notification failed'),
+          }),
     close: async () => {
       await bus.close().catch(() => {});
       await store.close();

@@ -11,12 +11,15 @@ import { startEngine } from '../../engine/engine.js';
 import { engineOptionsFromConfig } from '../../engine/engine-options.js';
 import { LeaseHeldError } from '../../engine/lease.js';
 import { MissingBrokerKeysError, openEngineResources } from '../../engine/wiring.js';
+import { assertLiveOptIn } from '../all-in-one.js';
 import { CliError, cliContext } from '../context.js';
 
 const STOP_DEADLINE_MS = 4_500;
 
 async function runEngine(): Promise<void> {
   const { config, log } = cliContext('engine');
+  // Live trading needs the deliberate opt-in, same rule as `centaur start` (exit 2, saying why).
+  assertLiveOptIn(config);
   const resources = await openEngineResources(config, log).catch((error: unknown) => {
     if (error instanceof MissingBrokerKeysError) throw new CliError(error.message, 2);
     if (error instanceof PendingMigrationsError) throw new CliError(error.message, 4);

@@ -18,8 +18,8 @@ import type { Logger } from '../../logging/logger.js';
 import type { Broker, RequestOptions } from '../../ports/broker.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Store } from '../../ports/store.js';
-import type { AuditInput, NotificationInput } from './safety-context.js';
 import type { SafetyOptions } from './safety-options.js';
+import type { AuditInput, NotificationInput } from './safety-types.js';
 import type { TradingStateControl } from './trading-state-control.js';
 
 export const KILL_SWITCH_SUSPENDED_KEY = 'kill_switch_suspended';

@@ -3,20 +3,16 @@
  * trading-state control, the one kill-switch runner of the engine, and audit and notify helpers
  * that stamp the profile and environment. Notifying never throws: a failure is logged.
  */
-import type { AuditEventInput } from '../../core/audit.js';
 import type { Logger } from '../../logging/logger.js';
 import type { Clock } from '../../ports/clock.js';
-import type { Notification, Notifier } from '../../ports/notifier.js';
+import type { Notifier } from '../../ports/notifier.js';
 import type { Store } from '../../ports/store.js';
 import type { KillSwitchRunner } from './kill-switch.js';
 import type { SafetyOptions } from './safety-options.js';
+import type { AuditInput, NotificationInput } from './safety-types.js';
 import type { TradingStateControl } from './trading-state-control.js';
 
-export type AuditInput = Omit<AuditEventInput, 'profileId' | 'at' | 'subjectType' | 'subjectId'> & {
-  subjectType?: string | null;
-  subjectId?: string | null;
-};
-export type NotificationInput = Omit<Notification, 'profileId' | 'environment'>;
+export type { AuditInput, NotificationInput } from './safety-types.js';
 
 export interface SafetyContext {
   options: SafetyOptions;
