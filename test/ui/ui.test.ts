@@ -25,12 +25,15 @@ let databaseUrl: string;
 
 async function shot(name: string, selector?: string): Promise<void> {
   const path = join(SCREENSHOTS, `${name}.png`);
-  if (selector) {
-    // The sticky header would cover the top of an element scrolled under it.
-    await page.evaluate(() => document.querySelector('header')?.style.setProperty('position', 'static'));
-    await page.locator(selector).first().screenshot({ path });
-    await page.evaluate(() => document.querySelector('header')?.style.removeProperty('position'));
-  } else await page.screenshot({ path, fullPage: true });
+  // The sticky header would cover the top of an element scrolled under it (and shows up mid-page
+  // in a full-page capture): keep it in the flow while capturing.
+  await page.evaluate(() => document.querySelector('header')?.style.setProperty('position', 'static'));
+  if (selector) await page.locator(selector).first().screenshot({ path });
+  else {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path, fullPage: true });
+  }
+  await page.evaluate(() => document.querySelector('header')?.style.removeProperty('position'));
 }
 
 const positionRow = (symbol: string) =>

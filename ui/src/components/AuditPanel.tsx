@@ -2,6 +2,7 @@
  * The audit trail (GET /audit): who did what, when, why, and what the system decided. The
  * endpoint is newer than the page; when the API does not have it, the panel says so.
  */
+import { shorten } from '../lib/commands';
 import { fmtTime } from '../lib/format';
 import type { AuditState } from '../state/useLive';
 
@@ -67,7 +68,7 @@ export function AuditPanel({ audit, now }: { audit: AuditState | null; now: numb
                     <code>{pick(e, ['action', 'type']) ?? '—'}</code>
                   </td>
                   <td className="small">
-                    {[pick(e, ['subject_type']), pick(e, ['subject_id', 'subject'])]
+                    {[pick(e, ['subject_type']), shorten(pick(e, ['subject_id', 'subject']) ?? '')]
                       .filter(Boolean)
                       .join(' ')}
                   </td>

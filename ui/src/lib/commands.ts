@@ -79,7 +79,7 @@ export function symbolReports(result: Record<string, unknown> | null): ReportTab
 }
 
 /** Long ids are cut to their first 8 characters (the full value stays in the command log). */
-function shorten(text: string): string {
+export function shorten(text: string): string {
   return text.length > 24 && !/\s/.test(text) ? `${text.slice(0, 8)}…` : text;
 }
 

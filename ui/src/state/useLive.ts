@@ -4,7 +4,7 @@
  * SSE kind of their own: they are re-read when orders or the account change. Reconnects are the
  * stream's own; a 401 anywhere asks for a token and restarts everything once it is given.
  */
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useReducer, useState } from 'react';
 import { type ApiError, authHeaders, get, onUnauthorized } from '../api/client';
 import { connectEvents, type SseMessage, type StreamStatus } from '../api/sse';
 import type { Account, Command, Fill, Order, PnlPoint, Position, Profile } from '../api/types';
@@ -55,7 +55,6 @@ export function useLive(): Live {
   const [needToken, setNeedToken] = useState(false);
   const [epoch, setEpoch] = useState(0);
   const [audit, setAudit] = useState<AuditState | null>(null);
-  const auditTick = useRef(0);
 
   useEffect(() => onUnauthorized(() => setNeedToken(true)), []);
 
@@ -114,13 +113,12 @@ export function useLive(): Live {
       .then((b) => dispatch({ kind: 'patch', patch: { pnl: b.points } }))
       .catch(() => {});
   }, [state.accountVersion, epoch]);
-  // The audit trail has no SSE kind: re-read it when commands change (at most every 2 s).
+  // The audit trail has no SSE kind: re-read it shortly after the commands change (debounced,
+  // so a burst of command updates costs one read).
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-read when the commands change
   useEffect(() => {
-    const now = Date.now();
-    if (now - auditTick.current < 2_000) return;
-    auditTick.current = now;
-    void loadAudit();
+    const timer = setTimeout(() => void loadAudit(), 400);
+    return () => clearTimeout(timer);
   }, [state.commands, loadAudit]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: epoch reconnects after a token is given
