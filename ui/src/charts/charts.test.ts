@@ -2,7 +2,7 @@ import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import type { PnlPoint } from '../api/types';
 import { positionRows } from '../lib/positions';
-import { dailyPl, dailyPlSpec, equitySpec } from './pnl';
+import { dailyPl, dailyPlSpec, equitySpec, valueDomain } from './pnl';
 import { distributionSpec, unrealizedSpec } from './positions';
 import { GAIN, LOSS } from './theme';
 
@@ -89,6 +89,14 @@ describe('chart specs', () => {
       { day: '2026-01-02', dayPl: -15, equity: 990 },
     ]);
     expect(values(dailyPlSpec(points)).map((v) => v.tone)).toEqual(['gain', 'loss']);
+  });
+
+  it('keeps noise flat: the y domain spans at least the minimum, around the data or zero', () => {
+    expect(valueDomain([126_600, 126_599.97], 253.2).domain).toEqual([126_473.385, 126_726.585]);
+    expect(valueDomain([100, 200], 10)).toEqual({ domain: [100, 200], format: '$,.0f' });
+    expect(valueDomain([-0.03], 250, true).domain).toEqual([-125, 125]);
+    expect(valueDomain([1, 2], 0).format).toBe('$,.2f');
+    expect(valueDomain([], 10).domain).toEqual([0, 1]);
   });
 
   it('every spec compiles with Vega-Lite, also with no data', () => {

@@ -29,11 +29,34 @@ export function dailyPl(points: readonly PnlPoint[]): DailyPl[] {
     .map(([day, v]) => ({ day, dayPl: v.dayPl, equity: v.equity }));
 }
 
+/**
+ * A y domain that spans at least `minSpan`, so noise (a few cents on six figures) is drawn as
+ * the flat line it is rather than stretched over the whole chart; with its axis label format.
+ */
+export function valueDomain(
+  values: readonly number[],
+  minSpan: number,
+  includeZero = false,
+): { domain: [number, number]; format: string } {
+  let lo = Math.min(...values, ...(includeZero ? [0] : []));
+  let hi = Math.max(...values, ...(includeZero ? [0] : []));
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { domain: [0, 1], format: '$,.0f' };
+  if (hi - lo < minSpan) {
+    const mid = includeZero ? 0 : (lo + hi) / 2;
+    lo = Math.min(lo, mid - minSpan / 2);
+    hi = Math.max(hi, mid + minSpan / 2);
+  }
+  return { domain: [lo, hi], format: hi - lo < 20 ? '$,.2f' : '$,.0f' };
+}
+
 export function equitySpec(points: readonly PnlPoint[]): TopLevelSpec {
   const values = points
     .map((p) => ({ at: p.at, equity: num(p.equity), pl: num(p.pl) ?? 0, source: p.source }))
     .filter((v) => v.equity !== null && Number.isFinite(Date.parse(v.at)))
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const equities = values.map((v) => v.equity as number);
+  // At least 0.2 % of equity top to bottom.
+  const y = valueDomain(equities, Math.max(1, Math.max(...equities.map(Math.abs), 0) * 0.002));
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: 'Equity curve',
@@ -46,8 +69,8 @@ export function equitySpec(points: readonly PnlPoint[]): TopLevelSpec {
       y: {
         field: 'equity',
         type: 'quantitative',
-        scale: { zero: false },
-        axis: { title: 'Equity ($)', format: '$,.0f' },
+        scale: { zero: false, domain: y.domain, nice: true },
+        axis: { title: 'Equity ($)', format: y.format },
       },
     },
     layer: [
@@ -74,7 +97,14 @@ export function equitySpec(points: readonly PnlPoint[]): TopLevelSpec {
 }
 
 export function dailyPlSpec(points: readonly PnlPoint[]): TopLevelSpec {
-  const values = dailyPl(points).map((d) => ({ ...d, tone: tone(d.dayPl) }));
+  const days = dailyPl(points);
+  const values = days.map((d) => ({ ...d, tone: tone(d.dayPl) }));
+  // At least 0.1 % of equity either side of zero.
+  const y = valueDomain(
+    days.map((d) => d.dayPl),
+    Math.max(2, Math.max(...days.map((d) => d.equity), 0) * 0.002),
+    true,
+  );
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: 'Daily P/L',
@@ -92,7 +122,12 @@ export function dailyPlSpec(points: readonly PnlPoint[]): TopLevelSpec {
             timeUnit: 'utcyearmonthdate',
             axis: { title: null, format: '%b %d' },
           },
-          y: { field: 'dayPl', type: 'quantitative', axis: { title: 'Daily P/L ($)', format: '$,.0f' } },
+          y: {
+            field: 'dayPl',
+            type: 'quantitative',
+            scale: { domain: y.domain, nice: true },
+            axis: { title: 'Daily P/L ($)', format: y.format },
+          },
           color: { field: 'tone', type: 'nominal', scale: toneScale, legend: null },
           tooltip: [
             { field: 'day', type: 'nominal', title: 'Day' },

@@ -25,10 +25,13 @@ describe('format', () => {
     expect(fmtSignedMoney('300')).toBe('+$300.00');
     expect(fmtSignedMoney('-12.5')).toBe('-$12.50');
     expect(fmtSignedMoney('0')).toBe('$0.00');
+    expect(fmtSignedMoney('-0.001')).toBe('$0.00');
+    expect(fmtMoney('-0.004')).toBe('$0.00');
   });
   it('formats percentages and fractions', () => {
     expect(fmtPct('1.5')).toBe('+1.50%');
     expect(fmtPct('-0.25')).toBe('-0.25%');
+    expect(fmtPct('-0.0000237')).toBe('0.00%');
     expect(fmtFraction('0.0410958')).toBe('+4.11%');
     expect(fmtFraction('0.25', false, 1)).toBe('25.0%');
   });

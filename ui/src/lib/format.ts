@@ -19,25 +19,33 @@ const money = new Intl.NumberFormat('en-US', {
   maximumFractionDigits: 2,
 });
 
+/** Rounds to `digits` and turns -0 into 0, so a loss of a fraction of a cent reads 0.00. */
+function rounded(n: number, digits: number): number {
+  const r = Number(n.toFixed(digits));
+  return r === 0 ? 0 : r;
+}
+
 /** $1,234.56; negative as -$1,234.56. */
 export function fmtMoney(value: string | number | null | undefined): string {
   const n = num(value);
-  return n === null ? DASH : money.format(n);
+  return n === null ? DASH : money.format(rounded(n, 2));
 }
 
 /** Like fmtMoney but with an explicit + for gains (P&L columns). */
 export function fmtSignedMoney(value: string | number | null | undefined): string {
   const n = num(value);
   if (n === null) return DASH;
-  return n > 0 ? `+${money.format(n)}` : money.format(n);
+  const r = rounded(n, 2);
+  return r > 0 ? `+${money.format(r)}` : money.format(r);
 }
 
 /** A percentage given in percent units ("1.5" -> +1.50%). */
 export function fmtPct(value: string | number | null | undefined, signed = true, digits = 2): string {
   const n = num(value);
   if (n === null) return DASH;
-  const text = `${n.toFixed(digits)}%`;
-  return signed && n > 0 ? `+${text}` : text;
+  const r = rounded(n, digits);
+  const text = `${r.toFixed(digits)}%`;
+  return signed && r > 0 ? `+${text}` : text;
 }
 
 /** A fraction ("0.0411") as a percentage (+4.11%). */
@@ -64,7 +72,7 @@ export function fmtPrice(value: string | number | null | undefined): string {
 /** 'gain' | 'loss' | 'flat' for colouring a P&L figure. */
 export function plTone(value: string | number | null | undefined): 'gain' | 'loss' | 'flat' {
   const n = num(value);
-  if (n === null || n === 0) return 'flat';
+  if (n === null || rounded(n, 4) === 0) return 'flat';
   return n > 0 ? 'gain' : 'loss';
 }
 
