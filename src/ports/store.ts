@@ -52,6 +52,8 @@ export interface PositionRepository {
     at: Timestamp,
   ): Promise<void>;
   list(profileId: string): Promise<Position[]>;
+  /** An opaque value that changes with every write to the profile's positions (null before any). */
+  revision(profileId: string): Promise<string | null>;
 }
 
 export interface AccountRepository {

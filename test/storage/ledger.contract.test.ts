@@ -42,6 +42,22 @@ await describeStore('store: fills', (h) => {
 });
 
 await describeStore('store: positions', (h) => {
+  it('moves the positions revision on every write, and only for that profile', async () => {
+    const profile = newProfile();
+    const other = newProfile();
+    expect(await h.store.positions.revision(profile)).toBeNull();
+    await h.store.positions.replaceAll(profile, [makePosition({ symbol: 'AAPL' })], T0);
+    const r1 = await h.store.positions.revision(profile);
+    expect(r1).not.toBeNull();
+    expect(await h.store.positions.revision(profile)).toBe(r1);
+    await h.store.positions.applyStreamQty(profile, 'AAPL', '12', '100', at(5));
+    const r2 = await h.store.positions.revision(profile);
+    expect(r2).not.toBe(r1);
+    await h.store.positions.applyStreamQty(profile, 'AAPL', '0', '100', at(6));
+    expect(await h.store.positions.revision(profile)).not.toBe(r2);
+    expect(await h.store.positions.revision(other)).toBeNull();
+  });
+
   it('replaces all positions atomically with the REST view', async () => {
     const profile = newProfile();
     await h.store.positions.replaceAll(profile, [makePosition({ symbol: 'OLD' })], T0);

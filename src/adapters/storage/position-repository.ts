@@ -4,12 +4,14 @@
  * until the next refresh confirms it. Stream updates older (by broker time) than the stream
  * value already stored are ignored, so a replayed event cannot roll a quantity back.
  */
-import type { Selectable } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { CompiledQuery, Selectable } from 'kysely';
 import { type DecimalString, dec, str } from '../../core/decimal.js';
 import { type Position, positionSide } from '../../core/position.js';
 import { compareTimestamps, type Timestamp } from '../../core/time.js';
 import type { PositionRepository } from '../../ports/store.js';
 import { type Db, dialectOf, inTransaction } from './database.js';
+import { setWatermark } from './engine-repository.js';
 import type { PositionsTable } from './positions.table.js';
 import { oneOf } from './row-values.js';
 
@@ -108,6 +110,7 @@ export function replaceAllPositions(
 ): Promise<void> {
   return inTransaction(db, async (trx) => {
     await trx.deleteFrom('positions').where('profile_id', '=', profileId).execute();
+    await bumpRevision(trx, profileId);
     if (positions.length === 0) return;
     const rows = positions.map((p) => positionToRow(profileId, { ...p, asOf, provenance: 'rest' }));
     await trx.insertInto('positions').values(rows).execute();
@@ -133,6 +136,7 @@ export function applyStreamQty(
       .executeTakeFirst();
     const current = row ? rowToPosition(row) : null;
     if (current?.provenance === 'stream' && compareTimestamps(at, current.asOf) < 0) return;
+    await bumpRevision(trx, profileId);
     if (dec(qty, 'qty').isZero()) {
       await trx
         .deleteFrom('positions')
@@ -149,6 +153,37 @@ export function applyStreamQty(
       .onConflict((oc) => oc.columns(['profile_id', 'symbol']).doUpdateSet(changes))
       .execute();
   });
+}
+
+const REVISION_KEY = 'positions_revision';
+
+/** Marks the profile's positions as changed: readers compare revisions instead of re-reading rows. */
+async function bumpRevision(db: Db, profileId: string): Promise<void> {
+  await setWatermark(db, profileId, REVISION_KEY, randomUUID());
+}
+
+const compiledRevision = new WeakMap<Db, CompiledQuery<{ value: string }>>();
+
+/**
+ * An opaque value that changes with every write to the profile's positions (null before the
+ * first). Read on every GET /state/positions, so its query is compiled once per database handle.
+ */
+export async function positionsRevision(db: Db, profileId: string): Promise<string | null> {
+  let compiled = compiledRevision.get(db);
+  if (compiled === undefined) {
+    compiled = db
+      .selectFrom('watermarks')
+      .select('value')
+      .where('profile_id', '=', '')
+      .where('key', '=', REVISION_KEY)
+      .compile();
+    compiledRevision.set(db, compiled);
+  }
+  const result = await db.executeQuery<{ value: string }>({
+    ...compiled,
+    parameters: [profileId, REVISION_KEY],
+  });
+  return result.rows[0]?.value ?? null;
 }
 
 /** Positions of the profile, by symbol. */
@@ -168,5 +203,6 @@ export function positionRepository(db: Db): PositionRepository {
     applyStreamQty: (profileId, symbol, qty, fillPrice, at) =>
       applyStreamQty(db, profileId, symbol, qty, fillPrice, at),
     list: (profileId) => listPositions(db, profileId),
+    revision: (profileId) => positionsRevision(db, profileId),
   };
 }

@@ -77,6 +77,7 @@ function registerProfile(app: FastifyInstance, ctx: ApiContext): void {
 }
 
 function registerPositions(app: FastifyInstance, ctx: ApiContext): void {
+  let cache: { revision: string; body: Record<string, unknown> } | null = null;
   const response = {
     type: 'object',
     properties: {
@@ -96,20 +97,29 @@ function registerPositions(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async () => {
-      const positions = await ctx.store.positions.list(ctx.profileId);
-      const asOf = positions.reduce<string | null>(
-        (latest, p) => (latest === null || compareTimestamps(p.asOf, latest) > 0 ? p.asOf : latest),
-        null,
-      );
-      const provenance =
-        positions.length === 0
-          ? 'empty'
-          : positions.every((p) => p.provenance === 'rest')
-            ? 'confirmed'
-            : 'provisional';
-      return { profile_id: ctx.profileId, as_of: asOf, provenance, positions: positions.map(positionWire) };
+      // The snapshot is rebuilt only when the positions changed (their revision moved).
+      const revision = await ctx.store.positions.revision(ctx.profileId);
+      if (revision !== null && cache?.revision === revision) return cache.body;
+      const body = await positionsSnapshot(ctx);
+      cache = revision === null ? null : { revision, body };
+      return body;
     },
   );
+}
+
+async function positionsSnapshot(ctx: ApiContext): Promise<Record<string, unknown>> {
+  const positions = await ctx.store.positions.list(ctx.profileId);
+  const asOf = positions.reduce<string | null>(
+    (latest, p) => (latest === null || compareTimestamps(p.asOf, latest) > 0 ? p.asOf : latest),
+    null,
+  );
+  const provenance =
+    positions.length === 0
+      ? 'empty'
+      : positions.every((p) => p.provenance === 'rest')
+        ? 'confirmed'
+        : 'provisional';
+  return { profile_id: ctx.profileId, as_of: asOf, provenance, positions: positions.map(positionWire) };
 }
 
 function registerAccount(app: FastifyInstance, ctx: ApiContext): void {
