@@ -180,6 +180,40 @@ describe.runIf(run)('web UI in Chromium', () => {
     await shot('denied-draft', '[data-testid=order-ticket]');
   }, 20_000);
 
+  it('cancels an open order through a confirmed command', async () => {
+    const ticket = page.getByTestId('order-ticket');
+    await ticket.getByLabel('Symbol').fill('MSFT');
+    await ticket.getByLabel('Quantity').fill('1');
+    await ticket.getByLabel('Order type').selectOption('limit');
+    await ticket.getByLabel('Limit price').fill('400');
+    await ticket.getByRole('button', { name: 'Preview order' }).click();
+    const preview = page.getByTestId('draft-preview');
+    await expect.poll(() => preview.getByTestId('draft-intent').textContent()).toContain('limit 400.00');
+    await expect.poll(() => preview.getByTestId('verdict').getAttribute('data-allowed')).toBe('true');
+    await preview.getByRole('button', { name: /Review and confirm/ }).click();
+    await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Send order' }).click();
+    await expect
+      .poll(() => page.getByTestId('order-command').getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('succeeded');
+    const cancel = page.getByRole('button', { name: 'Cancel order buy 1 MSFT' });
+    await expect.poll(() => cancel.count(), { timeout: 10_000 }).toBe(1);
+    await cancel.click();
+    const dialog = page.getByTestId('cancel-dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await shot('cancel-dialog', '[data-testid=cancel-dialog]');
+    await dialog.getByRole('button', { name: 'Cancel order' }).click();
+    await expect
+      .poll(() => page.getByTestId('cancel-command').getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('succeeded');
+    await expect
+      .poll(() => page.locator('[data-testid=orders-table] tbody tr[data-status=canceled]').count(), {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    expect(await cancel.count()).toBe(0);
+    await ticket.getByLabel('Order type').selectOption('market');
+  }, 40_000);
+
   it('labels every control and reaches the ticket and the kill switch by keyboard', async () => {
     const unlabelled = await page.evaluate(() => {
       const out: string[] = [];
