@@ -296,6 +296,8 @@ describe.runIf(run)('web UI in Chromium', () => {
       .toBe(0);
     await expect.poll(() => page.getByTestId('positions-panel').textContent()).toContain('No open positions');
     expect(await page.getByTestId('kill-command').getAttribute('data-status')).toBe('succeeded');
+    expect(await page.getByTestId('kill-flat').textContent()).toContain('Verified flat');
+    expect(await page.locator('[data-testid=kill-command] table.report tbody tr').count()).toBeGreaterThan(0);
     await shot('kill-switch-done', '[data-testid=kill-switch]');
     await shot('halted');
     // Re-arm sits behind its own confirmation.

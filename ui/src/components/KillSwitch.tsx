@@ -145,6 +145,17 @@ export function KillSwitch({ environment, tradingState, commands, onCommand }: P
           </p>
         ) : null}
       </form>
+      {kill.command?.result && 'flat' in kill.command.result ? (
+        <p
+          className={kill.command.result.flat === true ? 'flat-verdict tone-gain' : 'flat-verdict tone-loss'}
+          data-testid="kill-flat"
+          role="status"
+        >
+          {kill.command.result.flat === true
+            ? '✓ Verified flat: no positions and no open orders at the broker.'
+            : '✕ NOT verified flat: check positions and open orders now.'}
+        </p>
+      ) : null}
       <CommandStatus command={kill.command} error={kill.error} testId="kill-command" />
 
       <div className="resume">
