@@ -108,6 +108,24 @@ describe.runIf(run)('web UI in Chromium', () => {
     expect(browser.errors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
   }, 30_000);
 
+  it('the CSP keeps the page on its own origin: a call to the broker is refused by the browser', async () => {
+    const brokerUrl = `${system.simulator?.tradingUrl}/v2/account`;
+    const violated = await page.evaluate(async (url) => {
+      const violation = new Promise<string>((resolve) =>
+        document.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective), {
+          once: true,
+        }),
+      );
+      const outcome = await fetch(url).then(
+        () => 'reached',
+        () => 'refused',
+      );
+      return `${outcome} ${await violation}`;
+    }, brokerUrl);
+    expect(violated).toBe('refused connect-src');
+    browser.errors.length = 0; // that refusal is the one CSP error this suite expects
+  }, 20_000);
+
   it('draft -> confirm: the fill appears in the table and the chart without a reload', async () => {
     const ticket = page.getByTestId('order-ticket');
     await ticket.getByLabel('Symbol').fill('AMZN');
