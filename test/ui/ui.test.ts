@@ -337,6 +337,12 @@ describe.runIf(run)('web UI in Chromium', () => {
       )
       .toBe(1);
     await shot('audit', '[data-testid=audit-panel]');
+    await page.getByTestId('audit-panel').getByLabel('Action').selectOption('kill_switch');
+    const actions = await page
+      .locator('[data-testid=audit-table] tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.every((a) => a?.startsWith('kill_switch.'))).toBe(true);
     expect(browser.errors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
   }, 60_000);
 });

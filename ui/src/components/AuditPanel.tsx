@@ -2,43 +2,33 @@
  * The audit trail (GET /audit): who did what, when, why, and what the system decided. The
  * endpoint is newer than the page; when the API does not have it, the panel says so.
  */
+import { useState } from 'react';
+import { actionFamilies, auditDetails, pick, TIME_KEYS } from '../lib/audit';
 import { shorten } from '../lib/commands';
 import { fmtTime } from '../lib/format';
 import type { AuditState } from '../state/useLive';
 
-const TIME_KEYS = ['at', 'occurred_at', 'created_at', 'timestamp'];
-const SHOWN = new Set([
-  ...TIME_KEYS,
-  'actor',
-  'action',
-  'reason',
-  'id',
-  'seq',
-  'hash',
-  'prev_hash',
-  'profile_id',
-  'subject',
-  'subject_type',
-  'subject_id',
-  'correlation_id',
-]);
-
-function pick(e: Record<string, unknown>, keys: string[]): string | null {
-  for (const k of keys) if (typeof e[k] === 'string') return e[k] as string;
-  return null;
-}
-
-function details(e: Record<string, unknown>): string {
-  const rest = Object.fromEntries(Object.entries(e).filter(([k, v]) => !SHOWN.has(k) && v !== null));
-  const text = JSON.stringify(rest);
-  return text === '{}' ? '' : text.length > 240 ? `${text.slice(0, 240)}…` : text;
-}
-
 export function AuditPanel({ audit, now }: { audit: AuditState | null; now: number }) {
+  const [family, setFamily] = useState('');
+  const events = audit?.available ? audit.events : [];
+  const shown = family ? events.filter((e) => String(e.action ?? '').split('.')[0] === family) : events;
   return (
     <section className="panel" aria-labelledby="audit-h" data-testid="audit-panel">
       <div className="panel-head">
         <h2 id="audit-h">Audit trail</h2>
+        {audit?.available ? (
+          <label className="inline-field">
+            <span>Action</span>
+            <select name="auditFamily" value={family} onChange={(e) => setFamily(e.target.value)}>
+              <option value="">all</option>
+              {actionFamilies(events).map((f) => (
+                <option key={f} value={f}>
+                  {f.replace(/_/g, ' ')}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
       </div>
       {audit === null ? (
         <p className="empty">Loading…</p>
@@ -47,7 +37,7 @@ export function AuditPanel({ audit, now }: { audit: AuditState | null; now: numb
           Audit trail not available ({audit.reason}).
         </p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap scroll">
           <table className="table" data-testid="audit-table">
             <thead>
               <tr>
@@ -60,7 +50,7 @@ export function AuditPanel({ audit, now }: { audit: AuditState | null; now: numb
               </tr>
             </thead>
             <tbody>
-              {audit.events.map((e, i) => (
+              {shown.map((e, i) => (
                 <tr key={String(e.seq ?? e.id ?? i)} data-action={String(e.action ?? '')}>
                   <td className="small mono">{fmtTime(pick(e, TIME_KEYS), now)}</td>
                   <td>{pick(e, ['actor']) ?? '—'}</td>
@@ -72,11 +62,11 @@ export function AuditPanel({ audit, now }: { audit: AuditState | null; now: numb
                       .filter(Boolean)
                       .join(' ')}
                   </td>
-                  <td>{pick(e, ['reason']) ?? ''}</td>
-                  <td className="muted small mono">{details(e)}</td>
+                  <td className="wrap">{pick(e, ['reason']) ?? ''}</td>
+                  <td className="muted small mono">{auditDetails(e)}</td>
                 </tr>
               ))}
-              {audit.events.length === 0 ? (
+              {shown.length === 0 ? (
                 <tr>
                   <td colSpan={6} className="empty">
                     No audit events yet.

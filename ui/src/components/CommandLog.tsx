@@ -11,7 +11,7 @@ export function CommandLog({ commands, now }: { commands: Command[]; now: number
         <h2 id="commands-h">Command log</h2>
         <span className="muted small">live</span>
       </div>
-      <div className="table-wrap">
+      <div className="table-wrap scroll">
         <table className="table" data-testid="commands-table">
           <thead>
             <tr>
