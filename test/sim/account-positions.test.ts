@@ -60,7 +60,7 @@ describe('accounting', () => {
     expect(account.lastEquity).toBe('100000');
     expect(account.multiplier).toBe('2');
     expect(account.buyingPower).toBe(dec('100300').minus(1200).times(2).toString());
-    expect(account['pattern_day_trader']).toBeUndefined();
+    expect(account.pattern_day_trader).toBeUndefined();
   });
 
   it('reports shorts with negative qty and market value, and reduces equity as the price rises', async () => {

@@ -40,7 +40,7 @@ describe('market orders', () => {
     const order = await submit({ qty: '10', clientOrderId: 'mkt-1' });
     expect(order.status).toBe('pending_new');
     expect(order.clientOrderId).toBe('mkt-1');
-    expect(order['filled_avg_price']).toBeNull();
+    expect(order.filled_avg_price).toBeNull();
     const fill = await stream.next(updateFor(order.id as string, 'fill'));
     expect(fill.price).toBe('190');
     expect(fill.qty).toBe('10');

@@ -52,7 +52,7 @@ describe('cancel', () => {
     await s.next(updateFor(order.id as string, 'new'));
     await sdkFor(sim).orders.deleteOrderByOrderID({ orderId: order.id as string });
     const canceled = await s.next(updateFor(order.id as string, 'canceled'));
-    expect(canceled.order['cancel_requested_at']).toEqual(expect.any(String));
+    expect(canceled.order.cancel_requested_at).toEqual(expect.any(String));
     const events = s.updates.filter((u) => u.order.id === order.id).map((u) => u.event);
     expect(events).toEqual(['pending_new', 'new', 'pending_cancel', 'canceled']);
     s.close();
