@@ -19,6 +19,7 @@ export function register(program: Command): void {
       const lines = [
         '',
         `  Centaur is running (${config.environment.toUpperCase()}, profile ${config.profileId})`,
+        `  Web UI:         ${system.apiUrl}/`,
         `  Control plane:  ${system.apiUrl}   (API docs: ${system.apiUrl}/docs)`,
         `  Broker:         ${system.brokerDescription}`,
         `  Ledger:         ${system.databaseDescription}`,
