@@ -2,7 +2,8 @@
  * The market-data cache refresher: the engine is the only process with broker credentials, so it
  * keeps the cache the API's draft preview reads. Every cycle (default 2 s): one batched quotes
  * request ('read' lane) for the symbols of interest (positions, open orders, and what the API
- * asked for in the last 5 minutes), asset profiles for symbols not cached yet (all of them again
+ * asked for in the last 5 minutes), asset profiles for symbols not cached yet (watched first, at most 4 calls a cycle so a large book
+ * does not drain the REST budget; all of them again
  * once a day), and the market session (`core` when the broker's clock is open, else pre/post/closed
  * from the time of day in New York), written to the `market_session` watermark every cycle. The
  * broker clock is re-read at most once a minute. A failed cycle is logged and the next one retries.
@@ -16,6 +17,8 @@ import type { AssetRecord, Store } from '../ports/store.js';
 export const MARKET_SESSION_KEY = 'market_session';
 const WATCH_WINDOW_MS = 5 * 60_000;
 const CLOCK_REFRESH_MS = 60_000;
+/** Asset reads per cycle: one call each, so a large book is read over a few cycles, not in one burst. */
+const ASSETS_PER_CYCLE = 4;
 
 export interface MarketDataOptions {
   store: Store;
@@ -83,8 +86,8 @@ export class MarketDataRefresher {
       });
   }
 
-  /** The symbols worth pricing now: positions, open orders, watched ones. */
-  async symbols(): Promise<string[]> {
+  /** The symbols worth pricing now (positions, open orders, watched ones) and the watched ones. */
+  async symbols(): Promise<{ all: string[]; watched: Set<string> }> {
     const { store, profileId, clock } = this.o;
     const since = new Date(clock.now().getTime() - WATCH_WINDOW_MS).toISOString();
     const [positions, orders, watched] = await Promise.all([
@@ -92,15 +95,14 @@ export class MarketDataRefresher {
       store.orders.list(profileId, { status: 'open' }),
       store.marketData.watchedSymbols(profileId, since),
     ]);
-    return [
-      ...new Set([...positions.map((p) => p.symbol), ...orders.map((o) => o.symbol), ...watched]),
-    ].sort();
+    const all = new Set([...positions.map((p) => p.symbol), ...orders.map((o) => o.symbol), ...watched]);
+    return { all: [...all].sort(), watched: new Set(watched) };
   }
 
   /** One cycle: session, assets (new or due), quotes. */
   async refresh(): Promise<void> {
-    const symbols = await this.symbols();
-    await Promise.all([this.#session(), this.#assets(symbols), this.#quotes(symbols)]);
+    const { all, watched } = await this.symbols();
+    await Promise.all([this.#session(), this.#assets(all, watched), this.#quotes(all)]);
     this.cycles++;
   }
 
@@ -121,16 +123,24 @@ export class MarketDataRefresher {
     );
   }
 
-  async #assets(symbols: string[]): Promise<void> {
+  async #assets(symbols: string[], watched: ReadonlySet<string>): Promise<void> {
     const { broker, clock, store, profileId } = this.o;
-    const due = clock.now().getTime() - this.#assetsReadAt >= this.o.assetRefreshMs;
-    const wanted = due ? symbols : symbols.filter((s) => !this.#known.has(s));
+    if (clock.now().getTime() - this.#assetsReadAt >= this.o.assetRefreshMs) {
+      this.#assetsReadAt = clock.now().getTime();
+      this.#known.clear();
+    }
+    // Symbols a person is drafting first: the preview waits for them.
+    const missing = symbols.filter((s) => !this.#known.has(s));
+    const wanted = [
+      ...missing.filter((s) => watched.has(s)),
+      ...missing.filter((s) => !watched.has(s)),
+    ].slice(0, ASSETS_PER_CYCLE);
     if (wanted.length === 0) return;
-    if (due) this.#assetsReadAt = clock.now().getTime();
     const at = clock.timestamp();
     const found = await Promise.all(wanted.map((s) => broker.getAsset(s, { lane: 'read' })));
     const records: AssetRecord[] = [];
-    for (const asset of found) {
+    for (const [i, asset] of found.entries()) {
+      this.#known.add(wanted[i] as string);
       if (asset === null) continue;
       records.push({ ...asset, updatedAt: at });
       this.#known.add(asset.symbol);

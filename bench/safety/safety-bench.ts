@@ -1,0 +1,224 @@
+/**
+ * Execution-safety benchmark (run: `npx tsx bench/safety/safety-bench.ts`):
+ *  1. Kill switch with 100 positions and 200 open orders (placed straight at the simulator), from
+ *     the POST /commands/kill-switch to the broker showing zero positions and zero open orders
+ *     (polled through a separate adapter, not counted), with the broker REST calls the kill switch
+ *     made (its report's rest_calls). Targets: p50 <= 1.5 s, <= 10 calls.
+ *  2. Confirm -> broker `new` over Redis: POST /commands/confirm until the `new` trade update of
+ *     the draft's client order id arrives on a separate stream connection. Target: p50 <= 15 ms.
+ * Everything in one process: simulator (no rate limit), SQLite ledger, bus, engine, API.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createAlpacaBroker } from '../../src/adapters/alpaca/create-alpaca-broker.js';
+import { EmbeddedCommandBus } from '../../src/adapters/bus/embedded-command-bus.js';
+import { RedisCommandBus } from '../../src/adapters/bus/redis-command-bus.js';
+import { createDatabase, createStore, migrateToLatest } from '../../src/adapters/storage/index.js';
+import { systemClock, uuidGenerator } from '../../src/adapters/system/system-clock.js';
+import { buildApp } from '../../src/api/app.js';
+import { listen } from '../../src/api/server.js';
+import { loadConfig } from '../../src/config/config.js';
+import { startEngine } from '../../src/engine/engine.js';
+import { engineOptionsFromConfig } from '../../src/engine/engine-options.js';
+import type { CommandBus } from '../../src/ports/command-bus.js';
+import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../../src/sim/server.js';
+
+const log = pino({ level: 'silent' });
+const config = loadConfig({
+  API_PORT: '0',
+  LOG_LEVEL: 'silent',
+  RISK_MAX_ORDERS_PER_MINUTE: '100000',
+  RISK_MAX_OPEN_ORDERS: '100000',
+  RISK_MAX_DAILY_LOSS: '100%',
+});
+
+/** The engine's adapter keeps the production REST budget; the bench's own reads are unthrottled. */
+function adapter(sim: RunningSimulator, unthrottled = false) {
+  return createAlpacaBroker({
+    ...(unthrottled ? { budget: { perMinute: 1_000_000, burst: 10_000 } } : {}),
+    tradingBaseUrl: sim.tradingUrl,
+    streamUrl: sim.streamUrl,
+    dataBaseUrl: sim.dataUrl,
+    keyId: sim.keyId,
+    secret: sim.secret,
+    dataFeed: 'iex',
+  });
+}
+
+function pct(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number;
+}
+
+async function system(
+  simOptions: SimulatorOptions,
+  bus: (db: ReturnType<typeof createDatabase>) => CommandBus,
+) {
+  const sim = await startSimulator({ rateLimit: 0, ...simOptions });
+  const dir = mkdtempSync(join(tmpdir(), 'centaur-bench-safety-'));
+  const db = createDatabase(`sqlite:${join(dir, 'bench.db')}`);
+  await migrateToLatest(db);
+  const store = createStore(db);
+  const commandBus = bus(db);
+  const a = adapter(sim);
+  const engine = await startEngine({
+    options: { ...engineOptionsFromConfig(config), importHistory: false },
+    store,
+    broker: a.broker,
+    tradeStream: a.tradeStream,
+    bus: commandBus,
+    clock: systemClock,
+    ids: uuidGenerator,
+    log,
+  });
+  await engine.ready();
+  const app = await buildApp({ config, store, bus: commandBus, log });
+  const api = await listen(app, '127.0.0.1', 0);
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(`${api.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return (await r.json()) as Record<string, unknown>;
+  };
+  return {
+    sim,
+    store,
+    post,
+    stop: async () => {
+      await api.close();
+      await engine.stop();
+      await commandBus.close();
+      await store.close();
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function killSwitchRun(): Promise<{ ms: number; calls: number; commandMs: number }> {
+  const symbols = Array.from({ length: 100 }, (_, i) => `B${String(i).padStart(3, '0')}`);
+  const s = await system(
+    {
+      assets: symbols.map((symbol) => ({ symbol, price: '100.00', name: symbol })),
+      cash: '10000000',
+      positions: symbols.map((symbol) => ({ symbol, qty: '10', avg_entry_price: '100' })),
+    },
+    (db) => new EmbeddedCommandBus({ db, pollMs: 5 }),
+  );
+  const truth = adapter(s.sim, true).broker;
+  await Promise.all(
+    Array.from({ length: 200 }, (_, i) =>
+      truth.submitOrder({
+        symbol: symbols[i % 100] as string,
+        side: 'buy',
+        qty: '1',
+        type: 'limit',
+        limitPrice: '50.00',
+        timeInForce: 'gtc',
+        extendedHours: false,
+        clientOrderId: `outside-${randomUUID()}`,
+      }),
+    ),
+  );
+  const t0 = performance.now();
+  const posted = await s.post('/commands/kill-switch', { confirm_token: 'PAPER', reason: 'bench' });
+  const commandId = (posted.command as { id: string }).id;
+  for (;;) {
+    const [p, o] = await Promise.all([
+      truth.listPositions(),
+      truth.listOrders({ status: 'open', limit: 500 }),
+    ]);
+    if (p.length === 0 && o.length === 0) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const ms = performance.now() - t0;
+  let result: Record<string, unknown> | null = null;
+  for (;;) {
+    const c = await s.store.commands.get('default', commandId);
+    if (c && c.status !== 'queued' && c.status !== 'running') {
+      result = c.result as Record<string, unknown>;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const commandMs = performance.now() - t0;
+  await s.stop();
+  return { ms, calls: Number(result?.rest_calls), commandMs };
+}
+
+async function confirmToNew(samples: number): Promise<number[] | null> {
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const probe = new RedisCommandBus({ url, queueName: `probe-${randomUUID()}` });
+  const ok = await probe.healthy();
+  await probe.close();
+  if (!ok) return null;
+  const s = await system(
+    { positions: [{ symbol: 'AAPL', qty: '10', avg_entry_price: '190' }], maxStreamsPerKey: 2 },
+    () => new RedisCommandBus({ url, queueName: `centaur-bench:${randomUUID()}`, blockMs: 1000 }),
+  );
+  const seen = new Map<string, number>();
+  const stream = adapter(s.sim).tradeStream;
+  await stream.connect({
+    onUpdate: (u) => {
+      if (u.event === 'new') seen.set(u.order.clientOrderId, performance.now());
+    },
+    onState: () => {},
+  });
+  const out: number[] = [];
+  for (let i = 0, tries = 0; out.length < samples && tries < samples * 3; i++, tries++) {
+    const draft = await s.post('/commands/draft', {
+      symbol: 'AAPL',
+      side: 'buy',
+      qty: '1',
+      type: 'market',
+      time_in_force: 'day',
+    });
+    const allowed = (draft.verdict as { allowed?: boolean } | undefined)?.allowed;
+    if (allowed !== true) {
+      await new Promise((r) => setTimeout(r, 500)); // quote not cached yet
+      continue;
+    }
+    const coid = `ctr-draft-${draft.id}`;
+    const t0 = performance.now();
+    await s.post('/commands/confirm', { draft_id: draft.id });
+    const deadline = t0 + 5_000;
+    while (!seen.has(coid) && performance.now() < deadline) await new Promise((r) => setImmediate(r));
+    if (!seen.has(coid)) throw new Error(`no new event for ${coid}`);
+    out.push((seen.get(coid) as number) - t0);
+  }
+  await stream.close();
+  await s.stop();
+  return out;
+}
+
+async function main(): Promise<void> {
+  console.log(`node ${process.version}, ${cpus().length} cpus`);
+  const runs: Array<{ ms: number; calls: number; commandMs: number }> = [];
+  for (let i = 0; i < 7; i++) runs.push(await killSwitchRun());
+  const ms = runs.map((r) => r.ms);
+  console.log(
+    `kill switch 100 positions + 200 orders -> broker flat: p50 ${pct(ms, 50).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms; ` +
+      `command finished p50 ${pct(
+        runs.map((r) => r.commandMs),
+        50,
+      ).toFixed(0)} ms; REST calls per run ${runs.map((r) => r.calls).join(', ')} (${runs.length} runs)`,
+  );
+  const lat = await confirmToNew(100);
+  if (lat === null) console.log('Redis not reachable: confirm -> new skipped');
+  else
+    console.log(
+      `confirm -> broker new over Redis: p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms (${lat.length} samples)`,
+    );
+}
+
+process.on('exit', (c) => {
+  if (c !== 0) console.error('exit', c);
+});
+process.on('unhandledRejection', (e) => console.error('unhandled', e));
+await main();
+process.exit(0);
