@@ -180,6 +180,7 @@ async function confirmToNew(samples: number): Promise<number[] | null> {
     });
     const allowed = (draft.verdict as { allowed?: boolean } | undefined)?.allowed;
     if (allowed !== true) {
+      if (tries === 0) console.log("draft not allowed:", JSON.stringify(draft).slice(0, 600));
       await new Promise((r) => setTimeout(r, 500)); // quote not cached yet
       continue;
     }
@@ -199,9 +200,9 @@ async function confirmToNew(samples: number): Promise<number[] | null> {
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${cpus().length} cpus`);
   const runs: Array<{ ms: number; calls: number; commandMs: number }> = [];
-  for (let i = 0; i < 7; i++) runs.push(await killSwitchRun());
+  for (let i = 0; i < Number(process.env.KS_RUNS ?? 7); i++) runs.push(await killSwitchRun());
   const ms = runs.map((r) => r.ms);
-  console.log(
+  if (runs.length) console.log(
     `kill switch 100 positions + 200 orders -> broker flat: p50 ${pct(ms, 50).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms; ` +
       `command finished p50 ${pct(
         runs.map((r) => r.commandMs),
