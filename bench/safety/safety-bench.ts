@@ -170,7 +170,7 @@ async function confirmToNew(samples: number): Promise<number[] | null> {
     onState: () => {},
   });
   const out: number[] = [];
-  for (let i = 0, tries = 0; out.length < samples && tries < samples * 3; i++, tries++) {
+  for (let tries = 0; out.length < samples && tries < samples * 3; tries++) {
     const draft = await s.post('/commands/draft', {
       symbol: 'AAPL',
       side: 'buy',
@@ -180,7 +180,7 @@ async function confirmToNew(samples: number): Promise<number[] | null> {
     });
     const allowed = (draft.verdict as { allowed?: boolean } | undefined)?.allowed;
     if (allowed !== true) {
-      if (tries === 0) console.log("draft not allowed:", JSON.stringify(draft).slice(0, 600));
+      if (tries === 0) console.log('draft not allowed:', JSON.stringify(draft).slice(0, 600));
       await new Promise((r) => setTimeout(r, 500)); // quote not cached yet
       continue;
     }
@@ -202,13 +202,14 @@ async function main(): Promise<void> {
   const runs: Array<{ ms: number; calls: number; commandMs: number }> = [];
   for (let i = 0; i < Number(process.env.KS_RUNS ?? 7); i++) runs.push(await killSwitchRun());
   const ms = runs.map((r) => r.ms);
-  if (runs.length) console.log(
-    `kill switch 100 positions + 200 orders -> broker flat: p50 ${pct(ms, 50).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms; ` +
-      `command finished p50 ${pct(
-        runs.map((r) => r.commandMs),
-        50,
-      ).toFixed(0)} ms; REST calls per run ${runs.map((r) => r.calls).join(', ')} (${runs.length} runs)`,
-  );
+  if (runs.length)
+    console.log(
+      `kill switch 100 positions + 200 orders -> broker flat: p50 ${pct(ms, 50).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms; ` +
+        `command finished p50 ${pct(
+          runs.map((r) => r.commandMs),
+          50,
+        ).toFixed(0)} ms; REST calls per run ${runs.map((r) => r.calls).join(', ')} (${runs.length} runs)`,
+    );
   const lat = await confirmToNew(100);
   if (lat === null) console.log('Redis not reachable: confirm -> new skipped');
   else
