@@ -1,8 +1,9 @@
 /**
  * Prometheus metrics at GET /metrics. The API's own counters (HTTP requests, risk denials of
  * drafts) live in this process; commands by type and status are counted in the database at
- * scrape time; the engine's numbers (stream reconnects, event lag, sync durations, broker REST
- * calls and 429s, kill switch durations, its own denials) come from its heartbeat, so one scrape
+ * scrape time, and so are kill switch durations and the engine's order rejections by code; the
+ * engine's live numbers (stream reconnects, event lag, sync durations, broker REST calls and
+ * 429s) come from its heartbeat, so one scrape
  * of the API shows the whole profile even when the engine runs in another process.
  */
 import type { FastifyInstance } from 'fastify';
@@ -20,9 +21,6 @@ interface EngineMetrics {
   syncCount?: number;
   brokerRestCalls?: number;
   brokerRateLimited?: number;
-  killSwitchDurationMsLast?: number;
-  killSwitchRuns?: number;
-  denials?: Record<string, number>;
 }
 
 function num(value: unknown): number | null {
@@ -62,22 +60,43 @@ function engineGauges(registry: Registry, read: () => Promise<Heartbeat | null>)
     num(m.brokerRestCalls),
   );
   gauge('centaur_broker_rate_limited_total', 'broker REST answers 429', (_hb, m) => num(m.brokerRateLimited));
-  gauge(
-    'centaur_kill_switch_duration_ms_last',
-    'duration of the last kill switch, POST to broker-verified flat',
-    (_hb, m) => num(m.killSwitchDurationMsLast),
-  );
-  gauge('centaur_kill_switch_runs_total', 'kill switches run', (_hb, m) => num(m.killSwitchRuns));
+}
+
+/** Kill switch durations and the engine's order rejections, read from the command log. */
+function commandGauges(registry: Registry, store: Store, profileId: string) {
   new Gauge({
-    name: 'centaur_engine_risk_denials_total',
-    help: 'orders denied by the engine risk check, by code',
+    name: 'centaur_kill_switch_duration_ms_last',
+    help: 'duration of the last finished kill switch, from its start to broker-verified flat',
+    registers: [registry],
+    async collect() {
+      const [last] = await store.commands.list(profileId, {
+        type: 'kill_switch',
+        status: 'succeeded',
+        limit: 1,
+      });
+      const duration = num(last?.result?.duration_ms);
+      if (duration === null) this.reset();
+      else this.set(duration);
+    },
+  });
+  new Gauge({
+    name: 'centaur_engine_order_rejections',
+    help: 'order commands the engine rejected (its risk check or the broker), by code, over the last 1000',
     labelNames: ['code'],
     registers: [registry],
     async collect() {
       this.reset();
-      const hb = await read();
-      const denials = ((hb?.detail.metrics ?? {}) as EngineMetrics).denials ?? {};
-      for (const [code, count] of Object.entries(denials)) this.set({ code }, count);
+      const rejected = await store.commands.list(profileId, {
+        type: 'submit_order',
+        status: 'rejected',
+        limit: 1000,
+      });
+      const counts = new Map<string, number>();
+      for (const c of rejected) {
+        for (const code of (c.error?.code ?? 'unknown').split(','))
+          counts.set(code, (counts.get(code) ?? 0) + 1);
+      }
+      for (const [code, count] of counts) this.set({ code }, count);
     },
   });
 }
@@ -103,6 +122,7 @@ export function createApiMetrics(store: Store, profileId: string): ApiMetrics {
     },
   });
   engineGauges(registry, () => store.heartbeats.read(profileId));
+  commandGauges(registry, store, profileId);
   return { registry, denial: (code) => denials.inc({ code }) };
 }
 

@@ -3,8 +3,10 @@
  * health, last event and sync times, readiness (startup reconciliation done) and the reason when
  * not ready. One mutable object owned by the engine; loops write, the heartbeat reads.
  */
+
 import type { Timestamp } from '../core/time.js';
 import { effectiveTradingState, type TradingState } from '../core/trading-state.js';
+import { EngineMetrics } from './engine-metrics.js';
 
 export class EngineStatus {
   streamState = 'disconnected';
@@ -23,6 +25,7 @@ export class EngineStatus {
   persistedTradingState: TradingState = 'ACTIVE';
   eventsPersisted = 0;
   reconnects = 0;
+  readonly metrics = new EngineMetrics();
 
   /** The trading state the engine enforces: REDUCING while the stream is down. */
   tradingState(streamRequired: boolean): TradingState {

@@ -18,6 +18,7 @@ import { VERSION } from '../version.js';
 import { Backoff } from './backoff.js';
 import { CommandExecutor } from './commands/executor.js';
 import { type CommandRegistry, defaultRegistry } from './commands/registry.js';
+import { countingBroker } from './engine-metrics.js';
 import { type EngineOptions, type ResolvedEngineOptions, resolveOptions } from './engine-options.js';
 import {
   makeCommandContext,
@@ -93,7 +94,8 @@ class Engine implements RunningEngine {
   constructor(readonly d: EngineDeps) {
     const holder = d.options.holder ?? `${hostname()}:${process.pid}:${d.ids.next().slice(0, 8)}`;
     this.o = resolveOptions(d.options, holder, d.options.version ?? VERSION);
-    this.parts = { ...d, o: this.o, status: this.status };
+    const broker = countingBroker(d.broker, this.status.metrics);
+    this.parts = { ...d, broker, o: this.o, status: this.status };
     this.reconciler = makeReconciler(this.parts, this.touches);
     this.lease = makeLease(this.parts, (reason) => void this.#fatal(reason));
     this.heartbeat = makeHeartbeat(this.parts);
@@ -101,12 +103,16 @@ class Engine implements RunningEngine {
       clock: d.clock,
       minIntervalMs: this.o.syncMinIntervalMs,
       pollIntervalMs: this.o.pollIntervalMs,
-      run: (kind) => (kind === 'light' ? this.reconciler.light() : this.#reconcile('periodic')),
+      run: (kind) =>
+        this.status.metrics.timeSync(() =>
+          kind === 'light' ? this.reconciler.light() : this.#reconcile('periodic'),
+        ),
       onError: (error, kind) => this.#syncError(error, kind),
     });
     this.consumer = makeConsumer(this.parts, this.reconciler, (u, r) => this.#persisted(u, r));
     this.safety = new EngineSafety({
       ...d,
+      broker,
       notifier: d.notifier ?? null,
       status: this.status,
       profileId: this.o.profileId,

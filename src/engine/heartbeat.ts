@@ -64,6 +64,7 @@ export class HeartbeatPublisher {
         lastError: s.lastError,
         eventsPersisted: s.eventsPersisted,
         reconnects: s.reconnects,
+        metrics: s.metrics.snapshot(),
       },
     });
   }
