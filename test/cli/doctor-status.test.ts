@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, migrateToLatest } from '../../src/adapters/storage/index.js';
 import { type RunningSystem, startAllInOne } from '../../src/cli/all-in-one.js';
@@ -112,6 +113,49 @@ describe('centaur status', () => {
     expect(text).toContain('profile default (PAPER)');
     expect(text).toContain('trading state: ACTIVE');
     expect(text).toMatch(/AAPL\s+40/);
+  });
+
+  // The API runs in this process: the CLI must run asynchronously, never with spawnSync.
+  function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    return new Promise((done) => {
+      const child = spawn(process.execPath, [resolve('bin/centaur.js'), ...args], {
+        env: { PATH: process.env.PATH ?? '' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => {
+        stdout += String(d);
+      });
+      child.stderr.on('data', (d) => {
+        stderr += String(d);
+      });
+      child.on('exit', (status) => done({ status, stdout, stderr }));
+    });
+  }
+
+  it('kill-switch refuses a token that is not the environment, sending nothing', async () => {
+    const run = await cli(['kill-switch', '--confirm-token', 'LIVE', '--api', system.apiUrl]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('does not match the environment PAPER');
+  });
+
+  it('kill-switch flattens the account through the API and prints the report', async () => {
+    const run = await cli([
+      'kill-switch',
+      '--confirm-token',
+      'paper',
+      '--reason',
+      'cli test',
+      '--api',
+      system.apiUrl,
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as { status: string; result: { flat: boolean } };
+    expect(report.status).toBe('succeeded');
+    expect(report.result.flat).toBe(true);
+    const client = createApiClient(loadConfig({}), system.apiUrl);
+    const positions = await client.get<{ positions: unknown[] }>('/state/positions');
+    expect(positions.positions).toEqual([]);
   });
 
   it('explains an API that cannot be reached', async () => {
