@@ -55,11 +55,38 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The same database handle, with prepared statements reused by SQL text (Kysely's driver
+ * prepares on every query). Statements are run to completion (`all`/`run`), never left iterating,
+ * so reuse is safe; SQLite re-prepares a cached statement by itself after a schema change.
+ */
+export function withStatementCache(database: BetterSqlite3.Database): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = (sql: string): BetterSqlite3.Statement => {
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      statement = database.prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+  return new Proxy(database, {
+    get(target, property) {
+      if (property === 'prepare') return prepare;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 export class CentaurSqliteDialect implements Dialect {
   constructor(private readonly database: BetterSqlite3.Database) {}
 
   createDriver(): Driver {
-    return new ImmediateSqliteDriver({ database: this.database });
+    return new ImmediateSqliteDriver({ database: withStatementCache(this.database) });
   }
 
   createQueryCompiler(): QueryCompiler {

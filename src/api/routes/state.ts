@@ -77,7 +77,7 @@ function registerProfile(app: FastifyInstance, ctx: ApiContext): void {
 }
 
 function registerPositions(app: FastifyInstance, ctx: ApiContext): void {
-  let cache: { revision: string; body: Record<string, unknown> } | null = null;
+  let cache: { revision: string; json: string } | null = null;
   const response = {
     type: 'object',
     properties: {
@@ -96,13 +96,16 @@ function registerPositions(app: FastifyInstance, ctx: ApiContext): void {
         response: withErrors({ 200: response }),
       },
     },
-    async () => {
-      // The snapshot is rebuilt only when the positions changed (their revision moved).
+    async (_request, reply) => {
+      // The snapshot is rebuilt (and serialized) only when the positions changed: their revision
+      // moves in the same transaction as every position write.
       const revision = await ctx.store.positions.revision(ctx.profileId);
-      if (revision !== null && cache?.revision === revision) return cache.body;
-      const body = await positionsSnapshot(ctx);
-      cache = revision === null ? null : { revision, body };
-      return body;
+      if (revision === null || cache?.revision !== revision) {
+        const body = await positionsSnapshot(ctx);
+        if (revision === null) return body;
+        cache = { revision, json: JSON.stringify(body) };
+      }
+      return reply.type('application/json; charset=utf-8').send(cache.json);
     },
   );
 }
