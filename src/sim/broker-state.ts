@@ -96,6 +96,8 @@ export interface BrokerState {
   replacing: Map<string, SimOrder>;
   /** Timers of delayed cancels and replaces (cleared by a reset). */
   timers: Set<NodeJS.Timeout>;
+  /** DELETE of a filled order: 422 (default) or 204 followed by `order_cancel_rejected`. */
+  cancelFinalBehavior: '422' | '204';
 }
 
 export interface PendingDelays {

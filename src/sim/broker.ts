@@ -51,6 +51,8 @@ export interface BrokerOptions {
   newId?: () => string;
   /** How long cancels and replaces stay pending (read at each request; default: none). */
   delays?: () => PendingDelays;
+  /** DELETE of a filled order: 422 (default) or 204 followed by `order_cancel_rejected`. */
+  cancelFinalBehavior?: '422' | '204';
 }
 
 export class SimBroker {
@@ -99,6 +101,7 @@ export class SimBroker {
       delays: options.delays ?? (() => NO_DELAYS),
       replacing: new Map(),
       timers: new Set(),
+      cancelFinalBehavior: options.cancelFinalBehavior ?? '422',
     };
     this.state.meta.lastEquity = this.figures().equity;
     recordEquity(this.state, now);

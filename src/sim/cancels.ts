@@ -21,8 +21,16 @@ export function later(s: BrokerState, ms: number, fn: () => void): void {
   s.timers.add(timer);
 }
 
-/** DELETE /v2/orders/{id} after the 404 check: 422 when final or pending replace. */
+/**
+ * DELETE /v2/orders/{id} after the 404 check: 422 when final or pending replace. With
+ * `cancelFinalBehavior: '204'` a filled order answers 204 and `order_cancel_rejected` follows
+ * (after the REST answer).
+ */
 export function requestCancel(s: BrokerState, order: SimOrder): void {
+  if (order.status === 'filled' && s.cancelFinalBehavior === '204') {
+    later(s, 0, () => s.emit({ event: 'order_cancel_rejected', order, at: s.clock.now(), execution: null }));
+    return;
+  }
   if (isFinal(order)) throw simErrors.unprocessable(`order is already in "${order.status}" state`);
   if (order.status === 'pending_replace') {
     throw simErrors.unprocessable('order is pending replace and cannot be canceled');

@@ -1,7 +1,8 @@
 /**
  * Injected faults for resilience tests (POST /_sim/faults): random REST errors, REST delay,
  * refused stream upgrades for a while, dropped, duplicated or delayed trade events, an error frame
- * then close on every stream, and pending windows for cancels and replaces (races).
+ * then close on every stream, pending windows for cancels and replaces (races), and failing
+ * position closes (per symbol inside a close-all 207, as Alpaca reports "failed to liquidate").
  * Must preserve: an empty object clears every fault; unknown keys and out-of-range values are
  * rejected with 422 rather than silently ignored.
  */
@@ -23,6 +24,8 @@ export interface FaultSettings {
   cancel_delay_ms: number;
   /** Replaces stay pending_replace this long; overrides the option when > 0. */
   replace_delay_ms: number;
+  /** Share of position closes (close one, or each symbol of close all) that fail with a 500. */
+  close_error_rate: number;
 }
 
 export function noFaults(): FaultSettings {
@@ -38,6 +41,7 @@ export function noFaults(): FaultSettings {
     error_then_close: false,
     cancel_delay_ms: 0,
     replace_delay_ms: 0,
+    close_error_rate: 0,
   };
 }
 
@@ -66,6 +70,7 @@ export function parseFaults(raw: unknown): FaultSettings {
   f.delay_events_ms = num(body, 'delay_events_ms', 0, 60_000) ?? 0;
   f.cancel_delay_ms = num(body, 'cancel_delay_ms', 0, 60_000) ?? 0;
   f.replace_delay_ms = num(body, 'replace_delay_ms', 0, 60_000) ?? 0;
+  f.close_error_rate = num(body, 'close_error_rate', 0, 1) ?? 0;
   const errorThenClose = body.error_then_close;
   if (errorThenClose !== undefined && typeof errorThenClose !== 'boolean') {
     throw simErrors.invalid('error_then_close must be a boolean');

@@ -103,12 +103,25 @@ export interface CloseResult {
   body: Record<string, unknown>;
 }
 
-/** DELETE /v2/positions: one entry per position, failures inside the 207. */
-export function closeAll(broker: SimBroker, cancelOrders: boolean): CloseResult[] {
+/** A close the broker fails to carry out (the `close_error_rate` fault). */
+export function liquidationFailed(): SimError {
+  return new SimError(500, 50010000, 'failed to liquidate');
+}
+
+/**
+ * DELETE /v2/positions: one entry per position, failures inside the 207. `fails(symbol)` says
+ * whether an injected fault makes that symbol's close fail.
+ */
+export function closeAll(
+  broker: SimBroker,
+  cancelOrders: boolean,
+  fails: (symbol: string) => boolean = () => false,
+): CloseResult[] {
   if (cancelOrders) broker.cancelAll();
   const out: CloseResult[] = [];
   for (const symbol of [...broker.state.portfolio.positions.keys()].sort()) {
     try {
+      if (fails(symbol)) throw liquidationFailed();
       const order = closePosition(broker, symbol, undefined, undefined);
       out.push({ symbol, status: 200, body: orderToWire(order) });
     } catch (error) {

@@ -10,7 +10,7 @@ import type { AccountConfig } from './broker-state.js';
 import { simErrors } from './errors.js';
 import { orderToWire } from './order-model.js';
 import { portfolioHistory } from './portfolio-history.js';
-import { closeAll, closePosition, getPosition, listPositions } from './positions.js';
+import { closeAll, closePosition, getPosition, liquidationFailed, listPositions } from './positions.js';
 import { bool, type Query } from './query.js';
 import type { SimContext } from './sim-context.js';
 
@@ -67,12 +67,14 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: SimContext): vo
   });
   app.get('/v2/positions', async () => listPositions(broker));
   app.get('/v2/positions/:symbol', async (req) => getPosition(broker, (req.params as Params).symbol ?? ''));
+  const closeFails = () => ctx.faults.close_error_rate > 0 && ctx.faultRng() < ctx.faults.close_error_rate;
   app.delete('/v2/positions/:symbol', async (req) => {
     const q = req.query as Query;
+    if (closeFails()) throw liquidationFailed();
     return orderToWire(closePosition(broker, (req.params as Params).symbol ?? '', q.qty, q.percentage));
   });
   app.delete('/v2/positions', async (req, reply) => {
-    const results = closeAll(broker, bool(req.query as Query, 'cancel_orders', false));
+    const results = closeAll(broker, bool(req.query as Query, 'cancel_orders', false), closeFails);
     return reply.code(207).send(results);
   });
   app.get('/v2/account/activities', async (req) => listActivities(broker.state, req.query as Query, null));

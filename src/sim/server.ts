@@ -73,6 +73,11 @@ export interface SimulatorOptions {
   cancelDelayMs?: number;
   /** Replaces stay pending_replace this long before the old order is replaced (default 0). */
   replaceDelayMs?: number;
+  /**
+   * DELETE /v2/orders/{id} of a filled order: "422" (default, the documented answer) or "204", then
+   * an `order_cancel_rejected` event on the stream (what a 2021 docs change claims).
+   */
+  cancelFinalBehavior?: '422' | '204';
   /** A pino-compatible logger; silent when absent. */
   logger?: FastifyBaseLogger;
 }
@@ -128,6 +133,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     shortingEnabled: options.shortingEnabled ?? true,
     legacyPdt: options.legacyPdt ?? false,
     accountId: stableUuid(`account:${keyId}`),
+    cancelFinalBehavior: options.cancelFinalBehavior ?? '422',
     delays: () => ({
       cancelMs: ctx.faults.cancel_delay_ms || (options.cancelDelayMs ?? 0),
       replaceMs: ctx.faults.replace_delay_ms || (options.replaceDelayMs ?? 0),

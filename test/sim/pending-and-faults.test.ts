@@ -99,6 +99,37 @@ describe('cancel', () => {
     s.close();
   });
 
+  it('a cancel of a filled order is 422 by default', async () => {
+    const sim = await start();
+    const s = await openStream(sim);
+    const order = await submit(sim, {});
+    await s.next(updateFor(order.id as string, 'fill'));
+    await expect(
+      sdkFor(sim).orders.deleteOrderByOrderID({ orderId: order.id as string }),
+    ).rejects.toMatchObject({
+      status: 422,
+      code: 42210000,
+    });
+    s.close();
+  });
+
+  it("with cancelFinalBehavior '204' a cancel of a filled order answers 204, then order_cancel_rejected", async () => {
+    const sim = await start({ cancelFinalBehavior: '204' });
+    const s = await openStream(sim);
+    const order = await submit(sim, {});
+    await s.next(updateFor(order.id as string, 'fill'));
+    await expect(
+      sdkFor(sim).orders.deleteOrderByOrderID({ orderId: order.id as string }),
+    ).resolves.toBeUndefined();
+    const rejected = await s.next(updateFor(order.id as string, 'order_cancel_rejected'));
+    expect(rejected.order.status).toBe('filled');
+    const events = s.updates.filter((u) => u.order.id === order.id).map((u) => u.event);
+    expect(events).toEqual(['pending_new', 'new', 'fill', 'order_cancel_rejected']);
+    const after = await sdkFor(sim).orders.getOrderByOrderID({ orderId: order.id as string });
+    expect(after.status).toBe('filled');
+    s.close();
+  });
+
   it('cancel-all requests a cancel of every open order', async () => {
     const sim = await start({ cancelDelayMs: 10_000 });
     await restingBuy(sim);
