@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { accountToWire } from './account-view.js';
+import { dayTradeCount } from './day-trades.js';
 import { listActivities } from './activities.js';
 import type { AccountConfig } from './broker-state.js';
 import { simErrors } from './errors.js';
@@ -58,7 +59,11 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: SimContext): vo
   app.get('/v2/account', async () => {
     broker.sync();
     const s = broker.state;
-    return accountToWire({ ...s.meta, tradeSuspendedByUser: s.config.suspend_trade }, broker.figures());
+    return accountToWire(
+      { ...s.meta, tradeSuspendedByUser: s.config.suspend_trade },
+      broker.figures(),
+      dayTradeCount(s),
+    );
   });
   app.get('/v2/account/configurations', async () => broker.state.config);
   app.patch('/v2/account/configurations', async (req) => {

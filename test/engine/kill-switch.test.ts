@@ -35,13 +35,13 @@ async function actions(r: Rig, prefix: string): Promise<string[]> {
 }
 
 describe('kill switch', () => {
-  it('flattens 50 positions and 100 open orders (70 placed outside Centaur) while 20% of REST calls fail', async () => {
+  it('flattens 50 positions and 100 open orders (70 placed outside Centaur) while 20% of closes and REST calls fail', async () => {
     rig = await startRig(bookSim(50));
     await rig.engine.ready();
     const symbols = symbolsFor(50);
     await placeOrders(rig, rig.truth, symbols, 70, 30);
     expect((await rig.truth.listOrders({ status: 'open', limit: 500 })).length).toBe(100);
-    await simPost(rig.sim, '/_sim/faults', { rest_error_rate: 0.2 });
+    await simPost(rig.sim, '/_sim/faults', { rest_error_rate: 0.2, close_error_rate: 0.2 });
     const first = await sendCommand(rig, 'kill_switch', { confirm_token: 'paper', reason: 'test' });
     const second = await sendCommand(rig, 'kill_switch', { confirm_token: 'PAPER', reason: 'again' });
     const a = await finishedCommand(rig, first, 60_000);
@@ -51,6 +51,8 @@ describe('kill switch', () => {
     expect(b.status).toBe('succeeded');
     const report = a.result as unknown as KillSwitchReport;
     expect(report.flat).toBe(true);
+    // Some closes failed at first (seeded faults): the kill switch went round again for them.
+    expect(report.attempts).toBeGreaterThanOrEqual(2);
     expect(report.symbols).toHaveLength(50);
     expect(report.symbols.every((s) => s.status === 'closed' && s.closed_qty === '10')).toBe(true);
     expect(report.symbols.reduce((n, s) => n + s.cancelled_orders, 0)).toBe(100);

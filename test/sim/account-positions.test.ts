@@ -140,6 +140,42 @@ describe('closing positions', () => {
   });
 });
 
+describe('close faults', () => {
+  async function faults(body: unknown) {
+    await fetch(`${sim.tradingUrl}/_sim/faults`, {
+      method: 'POST',
+      headers: {
+        'APCA-API-KEY-ID': sim.keyId,
+        'APCA-API-SECRET-KEY': sim.secret,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+  }
+
+  it('fails position closes with close_error_rate: per symbol inside close-all, and close-one with a 500', async () => {
+    await fill({ qty: '5' });
+    await fill({ symbol: 'MSFT', qty: '2' });
+    await faults({ close_error_rate: 1 });
+    try {
+      const results = await sdk.positions.deleteAllOpenPositions({ cancelOrders: true });
+      expect(results.map((r) => [r.symbol, r.status])).toEqual([
+        ['AAPL', 500],
+        ['MSFT', 500],
+      ]);
+      expect(results[0]?.body).toMatchObject({ code: 50010000, message: 'failed to liquidate' });
+      await expect(sdk.positions.deleteOpenPosition({ symbolOrAssetId: 'AAPL' })).rejects.toMatchObject({
+        status: 500,
+      });
+      expect((await sdk.positions.getAllOpenPositions()).map((p) => p.symbol)).toEqual(['AAPL', 'MSFT']);
+    } finally {
+      await faults({});
+    }
+    const retried = await sdk.positions.deleteAllOpenPositions({ cancelOrders: true });
+    expect(retried.map((r) => r.status)).toEqual([200, 200]);
+  });
+});
+
 describe('activities and portfolio history', () => {
   it('records one FILL activity per execution and pages with page_token', async () => {
     await fill({ qty: '1' });
