@@ -73,7 +73,11 @@ export interface AccountMeta {
   legacyPdt: boolean;
 }
 
-export function accountToWire(meta: AccountMeta, f: AccountFigures): Record<string, unknown> {
+export function accountToWire(
+  meta: AccountMeta,
+  f: AccountFigures,
+  daytradeCount = 0,
+): Record<string, unknown> {
   const bp = str(f.buyingPower);
   const body: Record<string, unknown> = {
     id: meta.id,
@@ -116,7 +120,7 @@ export function accountToWire(meta: AccountMeta, f: AccountFigures): Record<stri
   };
   if (meta.legacyPdt) {
     body.pattern_day_trader = false;
-    body.daytrade_count = 0;
+    body.daytrade_count = daytradeCount;
     body.daytrading_buying_power = str(f.buyingPower.times(2));
   }
   return body;

@@ -98,6 +98,16 @@ export interface BrokerState {
   timers: Set<NodeJS.Timeout>;
   /** DELETE of a filled order: 422 (default) or 204 followed by `order_cancel_rejected`. */
   cancelFinalBehavior: '422' | '204';
+  /** Legacy PDT bookkeeping (used only with `meta.legacyPdt`). */
+  dayTrades: DayTradeBook;
+}
+
+/** Legacy PDT bookkeeping (day-trades.ts). */
+export interface DayTradeBook {
+  /** ET dates of counted day trades. */
+  trades: string[];
+  /** Symbols opened (position increased) and not closed since, with the ET date of the open. */
+  openedOn: Map<string, string>;
 }
 
 export interface PendingDelays {

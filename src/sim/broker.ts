@@ -19,6 +19,7 @@ import {
   type TradeEvent,
 } from './broker-state.js';
 import { requestCancel } from './cancels.js';
+import { newDayTradeBook } from './day-trades.js';
 import { simErrors } from './errors.js';
 import { matchSymbol } from './execution.js';
 import { recordEquity } from './fills.js';
@@ -102,6 +103,7 @@ export class SimBroker {
       replacing: new Map(),
       timers: new Set(),
       cancelFinalBehavior: options.cancelFinalBehavior ?? '422',
+      dayTrades: newDayTradeBook(),
     };
     this.state.meta.lastEquity = this.figures().equity;
     recordEquity(this.state, now);
@@ -226,6 +228,7 @@ export class SimBroker {
     s.activities = [];
     s.history = [];
     s.pending.clear();
+    s.dayTrades = newDayTradeBook();
     s.reservedTotal = ZERO;
     s.config = defaultConfig();
     s.meta.lastEquity = this.figures().equity;

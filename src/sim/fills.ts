@@ -8,6 +8,7 @@
 import { Decimal, str, ZERO } from '../core/decimal.js';
 import type { BrokerState } from './broker-state.js';
 import { settleRace } from './cancels.js';
+import { recordDayTrade } from './day-trades.js';
 import { afterExecution } from './legs.js';
 import type { SimOrder } from './order-model.js';
 import { etParts } from './session-calendar.js';
@@ -26,7 +27,9 @@ export function executeFill(s: BrokerState, order: SimOrder, qty: Decimal, price
     order.status === 'pending_cancel' || order.status === 'pending_replace' ? order.status : null;
   order.filledQty = order.filledQty.plus(qty);
   order.filledValue = order.filledValue.plus(qty.times(price));
+  const before = s.portfolio.qty(order.symbol);
   const positionQty = s.portfolio.applyFill(order.symbol, order.side, qty, price);
+  recordDayTrade(s, order.symbol, before, positionQty);
   const done = order.qty ? order.filledQty.gte(order.qty) : remainingQty(order, price).isZero();
   if (done) order.filledAt = now;
   setStatus(s, order, done ? 'filled' : (pending ?? 'partially_filled'));

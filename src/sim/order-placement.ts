@@ -9,6 +9,7 @@ import { type Decimal, ZERO } from '../core/decimal.js';
 import { figuresOf, flagsOf } from './account-state.js';
 import { assetId, type SimAsset } from './assets.js';
 import type { BrokerState } from './broker-state.js';
+import { checkPatternDayTrading } from './day-trades.js';
 import { simErrors } from './errors.js';
 import { closingAuction, dispatch } from './execution.js';
 import { legDrafts } from './order-classes.js';
@@ -47,6 +48,7 @@ export function place(s: BrokerState, draft: OrderDraft, asset: SimAsset, opts: 
   const res = reservation(draft, quote, positionQty);
   const cost = res.notional ?? res.unit.times(draft.qty ?? ZERO);
   checkBuyingPower(cost, figuresOf(s).buyingPower.plus(opts.replaces?.reserved ?? ZERO));
+  checkPatternDayTrading(s, draft, positionQty, opts.replaces);
   const order = createOrder(s, draft, asset, res);
   s.book.add(order);
   s.counters.ordersSubmitted++;

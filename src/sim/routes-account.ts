@@ -5,9 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { accountToWire } from './account-view.js';
-import { dayTradeCount } from './day-trades.js';
 import { listActivities } from './activities.js';
 import type { AccountConfig } from './broker-state.js';
+import { dayTradeCount } from './day-trades.js';
 import { simErrors } from './errors.js';
 import { orderToWire } from './order-model.js';
 import { portfolioHistory } from './portfolio-history.js';
