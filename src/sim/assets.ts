@@ -16,22 +16,40 @@ export interface SimAsset {
   easyToBorrow: boolean;
   marginable: boolean;
   status: 'active' | 'inactive';
+  /** Trades in the overnight session (attribute `overnight_tradable`; default false). */
+  overnightTradable: boolean;
 }
 
 /** An asset as given in options: only symbol and price are required. */
 export type AssetSpec = Pick<SimAsset, 'symbol' | 'price'> & Partial<SimAsset>;
 
 const DEFAULTS: AssetSpec[] = [
-  { symbol: 'AAPL', price: '190.00', name: 'Apple Inc. Common Stock' },
-  { symbol: 'MSFT', price: '420.00', name: 'Microsoft Corporation Common Stock' },
-  { symbol: 'NVDA', price: '120.00', name: 'NVIDIA Corporation Common Stock' },
-  { symbol: 'AMZN', price: '180.00', name: 'Amazon.com, Inc. Common Stock' },
-  { symbol: 'GOOGL', price: '170.00', name: 'Alphabet Inc. Class A Common Stock' },
-  { symbol: 'META', price: '500.00', name: 'Meta Platforms, Inc. Class A Common Stock' },
-  { symbol: 'TSLA', price: '250.00', name: 'Tesla, Inc. Common Stock' },
-  { symbol: 'AMD', price: '160.00', name: 'Advanced Micro Devices, Inc. Common Stock' },
-  { symbol: 'SPY', price: '550.00', name: 'SPDR S&P 500 ETF Trust', exchange: 'ARCA' },
-  { symbol: 'QQQ', price: '470.00', name: 'Invesco QQQ Trust, Series 1' },
+  { symbol: 'AAPL', price: '190.00', name: 'Apple Inc. Common Stock', overnightTradable: true },
+  { symbol: 'MSFT', price: '420.00', name: 'Microsoft Corporation Common Stock', overnightTradable: true },
+  { symbol: 'NVDA', price: '120.00', name: 'NVIDIA Corporation Common Stock', overnightTradable: true },
+  { symbol: 'AMZN', price: '180.00', name: 'Amazon.com, Inc. Common Stock', overnightTradable: true },
+  { symbol: 'GOOGL', price: '170.00', name: 'Alphabet Inc. Class A Common Stock', overnightTradable: true },
+  {
+    symbol: 'META',
+    price: '500.00',
+    name: 'Meta Platforms, Inc. Class A Common Stock',
+    overnightTradable: true,
+  },
+  { symbol: 'TSLA', price: '250.00', name: 'Tesla, Inc. Common Stock', overnightTradable: true },
+  {
+    symbol: 'AMD',
+    price: '160.00',
+    name: 'Advanced Micro Devices, Inc. Common Stock',
+    overnightTradable: true,
+  },
+  {
+    symbol: 'SPY',
+    price: '550.00',
+    name: 'SPDR S&P 500 ETF Trust',
+    exchange: 'ARCA',
+    overnightTradable: true,
+  },
+  { symbol: 'QQQ', price: '470.00', name: 'Invesco QQQ Trust, Series 1', overnightTradable: true },
   { symbol: 'F', price: '11.50', name: 'Ford Motor Company Common Stock', exchange: 'NYSE' },
   { symbol: 'SIRI', price: '0.5000', name: 'Sirius XM (sub-dollar test asset)' },
   {
@@ -67,6 +85,7 @@ export function completeAsset(spec: AssetSpec): SimAsset {
     easyToBorrow: true,
     marginable: true,
     status: 'active',
+    overnightTradable: false,
     ...spec,
   };
 }
@@ -93,7 +112,10 @@ export function assetToWire(a: SimAsset): Record<string, unknown> {
     easy_to_borrow: a.easyToBorrow,
     borrow_status: a.easyToBorrow ? 'easy_to_borrow' : 'hard_to_borrow',
     fractionable: a.fractionable,
-    attributes: a.fractionable ? ['fractional_eh_enabled'] : [],
+    attributes: [
+      ...(a.fractionable ? ['fractional_eh_enabled'] : []),
+      ...(a.overnightTradable ? ['overnight_tradable'] : []),
+    ],
   };
 }
 

@@ -70,6 +70,8 @@ export interface SimOrder {
   hwm: Decimal | null;
   status: OrderStatus;
   extendedHours: boolean;
+  /** Extended hours on an `overnight_tradable` asset (with overnight trading enabled): may trade overnight. */
+  overnight: boolean;
   orderClass: OrderClass;
   /** Child order ids (bracket/oco/oto legs), in leg order. */
   legIds: string[];

@@ -148,6 +148,7 @@ function createOrder(
     hwm: null,
     status: 'accepted',
     extendedHours: draft.extendedHours,
+    overnight: draft.extendedHours && asset.overnightTradable && !s.config.disable_overnight_trading,
     orderClass: draft.orderClass,
     legIds: [],
     parentId: null,

@@ -48,7 +48,7 @@ function equityAt(points: EquityPoint[], t: number): Decimal | null {
 function inWindow(ms: number, reporting: string, step: number): boolean {
   if (reporting === 'continuous' || step >= 86400) return true;
   const phase = phaseAt(ms);
-  return reporting === 'extended_hours' ? phase !== 'closed' : phase === 'core';
+  return reporting === 'extended_hours' ? phase !== 'closed' && phase !== 'overnight' : phase === 'core';
 }
 
 export function portfolioHistory(broker: SimBroker, q: Query): Record<string, unknown> {

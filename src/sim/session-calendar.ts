@@ -1,11 +1,12 @@
 /**
  * The US equity session calendar in America/New_York time: trading days (NYSE holidays by rule,
- * 13:00 early closes), session phases (pre 04:00, core 09:30, post until 20:00) and ET formatting.
+ * 13:00 early closes), session phases (pre 04:00, core 09:30, post until 20:00, overnight 20:00-04:00
+ * into a trading day, so Sunday night to Friday morning) and ET formatting.
  * Must preserve: all arithmetic is done on epoch milliseconds converted through the tz database,
  * so daylight-saving changes are handled; dates are `YYYY-MM-DD` strings in ET.
  */
 
-export type SessionPhase = 'closed' | 'pre' | 'core' | 'post';
+export type SessionPhase = 'closed' | 'pre' | 'core' | 'post' | 'overnight';
 
 export interface TradingDay {
   /** YYYY-MM-DD in ET. */
@@ -222,14 +223,19 @@ export function tradingDays(start: string, end: string): TradingDay[] {
   return out;
 }
 
-/** Session phase at an instant; post-market ends four hours after the close (20:00 normally). */
+/**
+ * Session phase at an instant; post-market ends four hours after the close (20:00 normally). The
+ * overnight session runs from 20:00 ET the evening before a trading day to 04:00 on it (Sunday
+ * 20:00 to Friday 04:00 in a week without holidays).
+ */
 export function phaseAt(ms: number): SessionPhase {
   const p = etParts(ms);
   const day = tradingDay(p.date);
-  if (!day) return 'closed';
   const minutes = p.hour * 60 + p.minute;
+  if (minutes >= 20 * 60 && tradingDay(addDays(p.date, 1))) return 'overnight';
+  if (!day) return 'closed';
   const close = Number(day.close.slice(0, 2)) * 60 + Number(day.close.slice(3));
-  if (minutes < 4 * 60) return 'closed';
+  if (minutes < 4 * 60) return 'overnight';
   if (minutes < 9 * 60 + 30) return 'pre';
   if (minutes < close) return 'core';
   if (minutes < close + 4 * 60) return 'post';
@@ -252,14 +258,25 @@ export function nextOpenClose(ms: number): { nextOpen: number; nextClose: number
   return { nextOpen, nextClose };
 }
 
-/** When the session phase at `ms` ends (the next phase boundary: 04:00, 09:30, close, close + 4h). */
+/**
+ * When the session phase at `ms` ends: the next phase change among 20:00 the evening before a
+ * trading day (overnight starts), 04:00, 09:30, the close and close + 4h; a boundary where the
+ * phase does not change (post ending at 20:00 into overnight is a change) is skipped.
+ */
 export function phaseUntil(ms: number): number {
+  const phase = phaseAt(ms);
   for (let cur = etParts(ms).date, i = 0; i < 15; cur = addDays(cur, 1), i++) {
     const day = tradingDay(cur);
     if (!day) continue;
     const close = etInstant(day.date, day.close);
-    const bounds = [etInstant(day.date, '04:00'), etInstant(day.date, day.open), close, close + 4 * 3600_000];
-    const next = bounds.find((b) => b > ms);
+    const bounds = [
+      etInstant(addDays(day.date, -1), '20:00'),
+      etInstant(day.date, '04:00'),
+      etInstant(day.date, day.open),
+      close,
+      close + 4 * 3600_000,
+    ];
+    const next = bounds.find((b) => b > ms && phaseAt(b) !== phase);
     if (next !== undefined) return next;
   }
   throw new Error('no trading day within 15 days');

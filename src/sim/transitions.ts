@@ -50,5 +50,6 @@ export function finish(s: BrokerState, order: SimOrder, status: FinalStatus): vo
 /** Whether the session lets this order trade now. */
 export function tradableIn(order: SimOrder, phase: SessionPhase): boolean {
   if (phase === 'core') return true;
+  if (phase === 'overnight') return order.overnight;
   return (phase === 'pre' || phase === 'post') && order.extendedHours;
 }

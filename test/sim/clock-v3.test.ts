@@ -35,7 +35,8 @@ describe('GET /v3/clock', () => {
     expect(core.clocks[0]?.phaseUntil.toISOString()).toBe('2026-08-03T20:00:00.000Z');
     const saturday = await api.clock({ time: new Date('2026-08-08T15:00:00Z') });
     expect(saturday.clocks[0]).toMatchObject({ phase: 'closed', isMarketDay: false });
-    expect(saturday.clocks[0]?.phaseUntil.toISOString()).toBe('2026-08-10T08:00:00.000Z');
+    // Closed until the overnight session opens on Sunday at 20:00 ET.
+    expect(saturday.clocks[0]?.phaseUntil.toISOString()).toBe('2026-08-10T00:00:00.000Z');
     await expect(api.clock({ markets: 'LSE' })).rejects.toMatchObject({ status: 422 });
   });
 });
