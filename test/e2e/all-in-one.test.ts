@@ -92,3 +92,51 @@ describe('all-in-one start', () => {
     expect(fills.json.fills.map((f) => f.qty)).toEqual(['2']);
   });
 });
+
+describe('all-in-one start with broker keys', () => {
+  it('trades the configured Alpaca-compatible broker instead of the embedded simulator', async () => {
+    const { startSimulator } = await import('../../src/sim/server.js');
+    const broker = await startSimulator({ keyId: 'PAPERKEY1', secret: 'PAPERSECRET1', rateLimit: 0 });
+    const dir = mkdtempSync(join(tmpdir(), 'centaur-aio-keys-'));
+    const config = loadConfig({
+      API_PORT: '0',
+      LOG_LEVEL: 'silent',
+      ALPACA_API_KEY: broker.keyId,
+      ALPACA_API_SECRET: broker.secret,
+      ALPACA_TRADING_BASE_URL: broker.tradingUrl,
+      ALPACA_DATA_BASE_URL: broker.dataUrl,
+      DATABASE_URL: `sqlite:${join(dir, 'keys.db')}`,
+    });
+    const log = createLogger({
+      service: 'test',
+      profileId: 'default',
+      environment: 'paper',
+      level: 'silent',
+    });
+    const keyed = await startAllInOne(config, log, { simTickMs: 0 });
+    try {
+      expect(keyed.simulator).toBeNull();
+      expect(keyed.brokerDescription).toBe(`Alpaca paper at ${broker.tradingUrl}`);
+      await keyed.engine.ready();
+      const health = await fetch(`${keyed.apiUrl}/health`);
+      expect(health.status).toBe(200);
+    } finally {
+      await keyed.stop();
+      await broker.stop();
+    }
+  });
+
+  it('refuses live trading without the deliberate opt-in, starting nothing', async () => {
+    const config = loadConfig({
+      ALPACA_PAPER_TRADING: 'false',
+      ALPACA_API_KEY: 'AKLIVEKEY0001',
+      ALPACA_API_SECRET: 'LIVESECRET0001',
+      API_PORT: '0',
+    });
+    const log = createLogger({ service: 'test', profileId: 'default', environment: 'live', level: 'silent' });
+    await expect(startAllInOne(config, log)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('CENTAUR_LIVE_TRADING=enabled'),
+    });
+  });
+});
