@@ -98,6 +98,7 @@ export async function serviceSuite(name: ServiceName, suite: () => void): Promis
   console.warn(
     `${label} not reachable at ${serviceUrl(name)}: ${name === 'postgres' ? 'store' : 'bus'} suite skipped`,
   );
+  // Skipped on purpose: the service is unreachable outside CI; the skip carries the notice in the report.
   it.skip(`${name} suite (${notice})`, () => {});
 }
 
