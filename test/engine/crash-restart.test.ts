@@ -2,39 +2,19 @@
 // on loopback and a SQLite file; it is SIGKILLed while fills stream in, a restart is refused
 // while the dead engine's lease is still valid (exit 3, holder named), then takes over once it
 // lapses, and the ledger converges to the broker. SIGTERM then stops it cleanly within 5 s.
-import { type ChildProcess, spawn } from 'node:child_process';
+
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
 import { createStore } from '../../src/adapters/storage/index.js';
 import type { Store } from '../../src/ports/store.js';
 import { startSimulator } from '../../src/sim/server.js';
+import { engineChildren, readyOrExit } from './engine-child.js';
 import { adapterFor, burst, openLedger, PROFILE, waitConverged, waitFor } from './harness.js';
 
-const BIN = resolve('bin/centaur.js');
-const children: ChildProcess[] = [];
-
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-});
-
-function spawnEngine(env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, 'engine'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (d) => {
-    output += d;
-  });
-  child.stderr?.on('data', (d) => {
-    output += d;
-  });
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, exited, output: () => output };
-}
+const spawnEngine = engineChildren();
 
 async function readyHolder(store: Store, notHolder: string | null): Promise<string> {
   const hb = await waitFor(
@@ -88,7 +68,7 @@ describe('centaur engine: kill -9 mid-burst, then restart', () => {
         const outcome = await readyOrExit(store, second, firstHolder);
         if (outcome === 'ready') break;
         expect(outcome).toBe(3);
-        await sleep(300);
+        await delay(300);
         second = spawnEngine(env);
       }
       expect(await readyOrExit(store, second, firstHolder)).toBe('ready');
@@ -108,21 +88,3 @@ describe('centaur engine: kill -9 mid-burst, then restart', () => {
     }
   }, 80_000);
 });
-
-async function readyOrExit(
-  store: Store,
-  proc: ReturnType<typeof spawnEngine>,
-  notHolder: string,
-): Promise<'ready' | number | null> {
-  for (let i = 0; i < 800; i++) {
-    if (proc.child.exitCode !== null) return proc.child.exitCode;
-    const h = await store.heartbeats.read(PROFILE);
-    if (h && h.holder !== notHolder && h.detail.ready === true) return 'ready';
-    await sleep(25);
-  }
-  throw new Error(`engine neither ready nor exited:\n${proc.output()}`);
-}
-
-function sleep(ms: number) {
-  return new Promise((r) => setTimeout(r, ms));
-}

@@ -4,62 +4,22 @@
 // engine is SIGKILLed right after `kill_switch.started`. Once the dead engine's lease lapses a new
 // engine child takes over: the profile is still HALTED, the same command finishes `succeeded`
 // with `flat: true`, and the broker shows zero positions and zero open orders.
-import { type ChildProcess, spawn } from 'node:child_process';
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
 import { EmbeddedCommandBus } from '../../src/adapters/bus/embedded-command-bus.js';
 import { createStore } from '../../src/adapters/storage/index.js';
 import { buildApp } from '../../src/api/app.js';
 import { loadConfig } from '../../src/config/config.js';
-import type { Store } from '../../src/ports/store.js';
 import { startSimulator } from '../../src/sim/server.js';
+import { engineChildren, readyOrExit } from './engine-child.js';
 import { adapterFor, openLedger, PROFILE, silentLog, waitFor } from './harness.js';
 import { bookSim, symbolsFor } from './safety-fixture.js';
 
-const BIN = resolve('bin/centaur.js');
-const children: ChildProcess[] = [];
-
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-function spawnEngine(env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, 'engine'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (d) => {
-    output += d;
-  });
-  child.stderr?.on('data', (d) => {
-    output += d;
-  });
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, exited, output: () => output };
-}
-
-/** 'ready' once a heartbeat from a holder other than `notHolder` says ready, else the exit code. */
-async function readyOrExit(
-  store: Store,
-  proc: ReturnType<typeof spawnEngine>,
-  notHolder: string | null,
-): Promise<'ready' | number | null> {
-  for (let i = 0; i < 800; i++) {
-    if (proc.child.exitCode !== null) return proc.child.exitCode;
-    const h = await store.heartbeats.read(PROFILE);
-    if (h && h.holder !== notHolder && h.detail.ready === true) return 'ready';
-    await sleep(25);
-  }
-  throw new Error(`engine neither ready nor exited:\n${proc.output()}`);
-}
-
-function sleep(ms: number) {
-  return new Promise((r) => setTimeout(r, ms));
-}
+const spawnEngine = engineChildren();
 
 describe('centaur engine: SIGKILL mid kill switch, then restart', () => {
   it('stays HALTED after the restart and finishes the kill switch: broker flat', async () => {
@@ -153,7 +113,7 @@ describe('centaur engine: SIGKILL mid kill switch, then restart', () => {
         const outcome = await readyOrExit(store, second, firstHolder);
         if (outcome === 'ready') break;
         expect(outcome, second.output()).toBe(3);
-        await sleep(300);
+        await delay(300);
         second = spawnEngine(env);
       }
       expect(await readyOrExit(store, second, firstHolder)).toBe('ready');
