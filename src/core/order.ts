@@ -131,7 +131,7 @@ export type OrderUpdateOutcome =
   | { applied: false; order: Order; reason: 'duplicate' | 'final' | 'stale' };
 
 /** The most recent broker time known for an order. */
-function lastChange(order: Order): Timestamp {
+export function orderLastChange(order: Order): Timestamp {
   return order.updatedAt ?? order.submittedAt ?? order.createdAt;
 }
 
@@ -163,7 +163,7 @@ export function applyOrderUpdate(current: Order | null, update: Order): OrderUpd
   const filledDiff = dec(update.filledQty).cmp(current.filledQty);
   if (filledDiff < 0) return { applied: false, order: current, reason: 'stale' };
   if (filledDiff === 0) {
-    const timeDiff = compareTimestamps(lastChange(update), lastChange(current));
+    const timeDiff = compareTimestamps(orderLastChange(update), orderLastChange(current));
     if (timeDiff < 0) return { applied: false, order: current, reason: 'stale' };
     if (timeDiff === 0 && STATUS_RANK[update.status] < STATUS_RANK[current.status]) {
       return { applied: false, order: current, reason: 'stale' };

@@ -14,6 +14,7 @@ import type { ResolvedEngineOptions } from './engine-options.js';
 import type { EngineStatus } from './engine-status.js';
 import { HeartbeatPublisher } from './heartbeat.js';
 import { LeaseKeeper } from './lease.js';
+import type { StreamLossDetector } from './loss-detector.js';
 import type { PositionTouches } from './position-sync.js';
 import { Reconciler } from './reconcile.js';
 import { type PersistResult, StreamConsumer } from './stream-consumer.js';
@@ -28,7 +29,11 @@ export interface PartsContext {
   status: EngineStatus;
 }
 
-export function makeReconciler(c: PartsContext, touches: PositionTouches): Reconciler {
+export function makeReconciler(
+  c: PartsContext,
+  touches: PositionTouches,
+  detector: StreamLossDetector,
+): Reconciler {
   return new Reconciler({
     store: c.store,
     broker: c.broker,
@@ -37,6 +42,7 @@ export function makeReconciler(c: PartsContext, touches: PositionTouches): Recon
     profileId: c.o.profileId,
     status: c.status,
     touches,
+    detector,
     marginMs: c.o.marginMs,
     firstRunLookbackMs: c.o.firstRunLookbackMs,
   });

@@ -32,6 +32,7 @@ import { EngineStatus } from './engine-status.js';
 import type { HeartbeatPublisher } from './heartbeat.js';
 import { importPortfolioHistory } from './history.js';
 import type { LeaseKeeper } from './lease.js';
+import { StreamLossDetector } from './loss-detector.js';
 import { PositionTouches } from './position-sync.js';
 import type { Reconciler } from './reconcile.js';
 import { StreamSupervisor } from './reconnect.js';
@@ -74,6 +75,7 @@ class Engine implements RunningEngine {
   readonly o: ResolvedEngineOptions;
   readonly parts: PartsContext;
   readonly touches = new PositionTouches();
+  readonly detector: StreamLossDetector;
   readonly reconciler: Reconciler;
   readonly lease: LeaseKeeper;
   readonly heartbeat: HeartbeatPublisher;
@@ -96,7 +98,8 @@ class Engine implements RunningEngine {
     this.o = resolveOptions(d.options, holder, d.options.version ?? VERSION);
     const broker = countingBroker(d.broker, this.status.metrics);
     this.parts = { ...d, broker, o: this.o, status: this.status };
-    this.reconciler = makeReconciler(this.parts, this.touches);
+    this.detector = new StreamLossDetector(() => d.clock.now().getTime());
+    this.reconciler = makeReconciler(this.parts, this.touches, this.detector);
     this.lease = makeLease(this.parts, (reason) => void this.#fatal(reason));
     this.heartbeat = makeHeartbeat(this.parts);
     this.scheduler = new SyncScheduler({
@@ -105,7 +108,9 @@ class Engine implements RunningEngine {
       pollIntervalMs: this.o.pollIntervalMs,
       run: (kind) =>
         this.status.metrics.timeSync(() =>
-          kind === 'light' ? this.reconciler.light() : this.#reconcile('periodic'),
+          kind === 'light'
+            ? this.reconciler.light()
+            : this.#reconcile('periodic', undefined, this.#trusted()),
         ),
       onError: (error, kind) => this.#syncError(error, kind),
     });
@@ -197,11 +202,16 @@ class Engine implements RunningEngine {
     return false;
   }
 
-  async #reconcile(reason: string, fillsSince?: string): Promise<void> {
-    const report = await this.reconciler.full({ reason, ...(fillsSince ? { fillsSince } : {}) });
+  /** A healthy stream is checked, not re-read (a reconnect's gap recovery already ran deep). */
+  #trusted(): 'verify' | 'deep' {
+    return this.o.enableTradingWs && this.status.streamHealthy ? 'verify' : 'deep';
+  }
+
+  async #reconcile(reason: string, fillsSince?: string, mode: 'verify' | 'deep' = 'deep'): Promise<void> {
+    const report = await this.reconciler.full({ reason, mode, ...(fillsSince ? { fillsSince } : {}) });
     this.status.lastError = null;
     await this.safety.afterAccountSync((delivery) => this.#executor().handle(delivery));
-    const repaired = report.fillsInserted + report.positionsCorrected;
+    const repaired = report.fillsInserted + report.positionsCorrected + report.evidence;
     this.d.log[repaired > 0 ? 'info' : 'debug']({ reason, ...report }, 'reconciliation done');
   }
 
@@ -232,11 +242,13 @@ class Engine implements RunningEngine {
     );
     void this.heartbeat.beat().catch(() => {});
     if (healthy) for (const w of this.#waiters.healthy.splice(0)) w();
+    else this.detector.reset();
     this.safety.streamHealth(healthy, detail);
   }
 
   #persisted(update: TradeUpdate, result: PersistResult): void {
     if (result.positionApplied) this.touches.touch(update.order.symbol);
+    this.detector.observe(update, result.fillInserted);
     if (result.fillInserted)
       void this.safety.onFill(update).catch((error) => this.d.log.warn({ err: error }, 'fill audit failed'));
     this.scheduler.requestRefresh();

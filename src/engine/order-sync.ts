@@ -5,10 +5,11 @@
  * the ledger had wrong or did not know (orders placed outside Centaur appear here too).
  */
 import { dec } from '../core/decimal.js';
-import { isFinalStatus, type Order } from '../core/order.js';
+import { isFinalStatus, type Order, orderLastChange } from '../core/order.js';
 import { compareTimestamps, type Timestamp } from '../core/time.js';
 import type { Broker } from '../ports/broker.js';
 import type { Repositories, Store } from '../ports/store.js';
+import type { LossEvidence } from './loss-detector.js';
 
 export const ORDER_PAGE = 500;
 /** At most this many non-final ledger orders are re-read one by one per pass (the rest next time). */
@@ -62,6 +63,55 @@ export async function syncOrders(d: OrderSyncDeps, after: Timestamp, reason: str
   const orders = [...seen.values()];
   await applyOrders(d, orders, reason);
   return orders;
+}
+
+/**
+ * The cheap check of a healthy stream: the broker's open orders against the ledger's. An open
+ * order the ledger lacks or holds with another status or filled quantity, or a ledger-open order
+ * the broker has since finished (read one by one), is a lost event once its last change is older
+ * than the margin (a younger one may still be in flight: the next check sees it). Those orders
+ * are applied (audited repairs) and returned as evidence. A full page of open orders cannot be
+ * checked this way and is evidence by itself.
+ */
+export async function verifyOpenOrders(
+  d: OrderSyncDeps,
+  reason: string,
+): Promise<{ evidence: LossEvidence[]; repaired: Order[] }> {
+  const settled = new Date(Date.parse(d.now()) - d.marginMs).toISOString();
+  const isSettled = (o: Order) => compareTimestamps(orderLastChange(o), settled) < 0;
+  const open = await d.broker.listOrders({ status: 'open', limit: ORDER_PAGE }, { lane: 'read' });
+  const evidence: LossEvidence[] = [];
+  if (open.length >= ORDER_PAGE) {
+    const since = open.reduce((t, o) => (compareTimestamps(o.createdAt, t) < 0 ? o.createdAt : t), settled);
+    evidence.push({ kind: 'order_mismatch', symbol: '*', since, detail: 'open orders fill a page' });
+  }
+  const ledgerOpen = new Map(
+    (await d.store.orders.list(d.profileId, { status: 'open' })).map((o) => [o.id, o]),
+  );
+  const repaired: Order[] = [];
+  const judge = async (local: Order | null, remote: Order) => {
+    if (!isSettled(remote) || (local && (isFinalStatus(local.status) || !isRepair(local, remote)))) return;
+    repaired.push(remote);
+    evidence.push({
+      kind: 'order_mismatch',
+      symbol: remote.symbol,
+      since: local ? orderLastChange(local) : (remote.submittedAt ?? remote.createdAt),
+      detail: `order ${remote.id}: ledger ${local ? `${local.status} ${local.filledQty}` : 'unknown'}, broker ${remote.status} ${remote.filledQty}`,
+    });
+  };
+  const remoteOpen = new Set(open.map((o) => o.id));
+  for (const remote of open) {
+    await judge(ledgerOpen.get(remote.id) ?? (await d.store.orders.get(d.profileId, remote.id)), remote);
+  }
+  const finished = [...ledgerOpen.values()]
+    .filter((o) => !remoteOpen.has(o.id) && compareTimestamps(o.createdAt, settled) < 0)
+    .slice(0, MAX_SINGLE_READS);
+  for (const local of finished) {
+    const remote = await d.broker.getOrder(local.id, { lane: 'read' });
+    if (remote) await judge(local, remote);
+  }
+  await applyOrders(d, repaired, reason);
+  return { evidence, repaired };
 }
 
 /** Orders applied per transaction: small enough not to hold the ledger long against stream events. */

@@ -37,12 +37,22 @@ export interface PositionSyncDeps {
   correlationId: () => string;
 }
 
-/** Fetches REST positions and writes them; returns the number of corrected symbols. */
-export async function refreshPositions(d: PositionSyncDeps, reason: string): Promise<number> {
+export interface PositionRefresh {
+  /** The broker's quantities by symbol (symbols held only). */
+  brokerQty: Map<string, string>;
+  /** Symbols whose ledger quantity the refresh had to correct. */
+  corrections: Correction[];
+  /** Local time the REST request was sent (ms): the view is at least this recent. */
+  requestedAtMs: number;
+}
+
+/** Fetches REST positions and writes them; returns the broker's view and the corrections made. */
+export async function refreshPositions(d: PositionSyncDeps, reason: string): Promise<PositionRefresh> {
   const mark = d.touches.mark();
+  const requestedAtMs = d.clock.now().getTime();
   const rest = await d.broker.listPositions({ lane: 'read' });
   const asOf = d.clock.timestamp();
-  return d.store.transaction(async (tx) => {
+  const corrections = await d.store.transaction(async (tx) => {
     const raced = d.touches.touchedSince(mark);
     const ledger = await tx.positions.list(d.profileId);
     const bySymbol = new Map(ledger.map((p) => [p.symbol, p]));
@@ -65,11 +75,12 @@ export async function refreshPositions(d: PositionSyncDeps, reason: string): Pro
         data: { ...c },
       });
     }
-    return corrections.length;
+    return corrections;
   });
+  return { brokerQty: new Map(rest.map((p) => [p.symbol, p.qty])), corrections, requestedAtMs };
 }
 
-interface Correction {
+export interface Correction {
   symbol: string;
   ledgerQty: string;
   brokerQty: string;

@@ -1,18 +1,33 @@
 /**
  * Reconciliation: the ledger made equal to the broker. A light refresh re-reads positions (what the
  * stream only reports provisionally). A full reconciliation appends an account snapshot, replaces
- * positions, re-reads orders submitted since the orders watermark (plus open and non-final ones),
- * back-fills FILL activities where the ledger lacks executions (or from a given time after a
- * reconnect and at startup), and moves the watermarks. Every repair is audited by the parts.
+ * positions, and then either
+ * - deep (startup, after a reconnect, with the stream down or disabled, and whenever a verify finds
+ *   evidence of loss): re-reads orders submitted since the orders watermark (plus open and
+ *   non-final ones), back-fills FILL activities where the ledger lacks executions (or from a given
+ *   time after a reconnect and at startup); or
+ * - verify (periodic, stream healthy): checks the stream instead of re-reading what it delivered:
+ *   the fill chains of the loss detector, the broker's positions against them, and the broker's
+ *   open orders against the ledger's (see docs/decisions/0005-reconcile-by-evidence.md). Any
+ *   evidence is audited (`reconcile.loss_detected`) and turns the run deep at once.
+ * Then the watermarks move. Every repair is audited by the parts.
  */
+import type { Order } from '../core/order.js';
 import { compareTimestamps, type Timestamp } from '../core/time.js';
 import type { Broker } from '../ports/broker.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import type { EngineStatus } from './engine-status.js';
 import { backfillFills, earliestSubmission, ordersMissingFills } from './fill-sync.js';
-import { syncOrders } from './order-sync.js';
-import { type PositionTouches, refreshPositions, snapshotAccount } from './position-sync.js';
+import type { LossEvidence, StreamLossDetector } from './loss-detector.js';
+import { syncOrders, verifyOpenOrders } from './order-sync.js';
+import {
+  type Correction,
+  type PositionRefresh,
+  type PositionTouches,
+  refreshPositions,
+  snapshotAccount,
+} from './position-sync.js';
 
 export const WATERMARK_ORDERS = 'orders_after';
 export const WATERMARK_FILLS = 'fills_after';
@@ -25,6 +40,7 @@ export interface ReconcilerDeps {
   profileId: string;
   status: EngineStatus;
   touches: PositionTouches;
+  detector: StreamLossDetector;
   /** Re-read this much before every watermark (clock skew, in-flight events). */
   marginMs: number;
   /** How far back a first run (no watermark yet) reads orders and fills. */
@@ -35,9 +51,14 @@ export interface FullOptions {
   reason: string;
   /** Read FILL activities from this time even without a detected gap (startup, reconnect). */
   fillsSince?: Timestamp | 'watermark';
+  /** 'verify' only when the stream has been healthy since the last run (default 'deep'). */
+  mode?: 'deep' | 'verify';
 }
 
 export interface ReconcileReport {
+  mode: 'deep' | 'verify';
+  /** Evidence of loss a verify found (it then ran deep). */
+  evidence: number;
   orders: number;
   ordersMissingFills: number;
   fillsInserted: number;
@@ -57,6 +78,8 @@ function earliest(a: Timestamp | null, b: Timestamp | null): Timestamp | null {
 export class Reconciler {
   /** Time of the last REST positions view (fills older than this are in it). */
   positionsConfirmedAt: Timestamp | null = null;
+  /** Symbols a refresh corrected with no stream fill since (a fill in flight, or lost). */
+  readonly #suspects = new Map<string, Timestamp>();
 
   constructor(private readonly d: ReconcilerDeps) {}
 
@@ -68,7 +91,8 @@ export class Reconciler {
   /** Re-reads positions from REST (the coalesced refresh events ask for). */
   async light(): Promise<void> {
     const started = this.d.clock.timestamp();
-    await refreshPositions(this.#deps(), 'refresh');
+    const refresh = await refreshPositions(this.#deps(), 'refresh');
+    this.#suspect(refresh.corrections, this.positionsConfirmedAt ?? started);
     this.positionsConfirmedAt = started;
     this.d.status.lastSyncAt = this.d.clock.timestamp();
   }
@@ -76,27 +100,106 @@ export class Reconciler {
   async full(options: FullOptions): Promise<ReconcileReport> {
     const d = this.#deps();
     const started = d.now();
-    const firstRun = minus(started, d.firstRunLookbackMs);
+    const previousView = this.positionsConfirmedAt ?? minus(started, d.marginMs);
     await snapshotAccount(d);
-    const positionsCorrected = await refreshPositions(d, options.reason);
+    const refresh = await refreshPositions(d, options.reason);
     this.positionsConfirmedAt = started;
+    const positionsCorrected = refresh.corrections.length;
+    const verify =
+      options.mode === 'verify' ? await this.#verify(refresh, previousView, options.reason) : null;
+    if (verify && verify.evidence.length === 0) {
+      await this.#moveWatermarks(started, true);
+      return this.#done({
+        mode: 'verify',
+        evidence: 0,
+        orders: 0,
+        ordersMissingFills: 0,
+        fillsInserted: 0,
+        positionsCorrected,
+      });
+    }
+    this.d.detector.take();
+    const deep = await this.#deep(options, started, verify?.repaired ?? []);
+    this.#suspects.clear();
+    this.d.detector.rebase(refresh.brokerQty, refresh.requestedAtMs, d.marginMs);
+    return this.#done({
+      mode: verify ? 'verify' : 'deep',
+      evidence: verify?.evidence.length ?? 0,
+      ...deep,
+      positionsCorrected,
+    });
+  }
+
+  /** The stream's evidence, the positions against its chains, the open orders against the ledger. */
+  async #verify(refresh: PositionRefresh, previousView: Timestamp, reason: string) {
+    const d = this.#deps();
+    const evidence: LossEvidence[] = [...this.d.detector.take()];
+    const compared = this.d.detector.compare(refresh.brokerQty, refresh.requestedAtMs, d.marginMs);
+    evidence.push(...compared.evidence);
+    for (const [symbol, since] of this.#suspects) {
+      this.#suspects.delete(symbol);
+      if (this.d.detector.has(symbol)) continue;
+      const detail = `position changed at the broker with no fill on the stream since ${since}`;
+      evidence.push({ kind: 'position_mismatch', symbol, since, detail });
+    }
+    this.#suspect(refresh.corrections, previousView);
+    const orders = await verifyOpenOrders(d, reason);
+    evidence.push(...orders.evidence);
+    if (evidence.length > 0) {
+      await d.store.audit.append({
+        profileId: d.profileId,
+        at: d.now(),
+        actor: 'engine',
+        action: 'reconcile.loss_detected',
+        reason,
+        subjectType: null,
+        subjectId: null,
+        correlationId: d.correlationId(),
+        data: { evidence: evidence.slice(0, 50), count: evidence.length },
+      });
+    }
+    return { evidence, repaired: orders.repaired };
+  }
+
+  /** Corrections of symbols with no stream fill yet: judged at the next verify. */
+  #suspect(corrections: readonly Correction[], since: Timestamp): void {
+    for (const c of corrections) {
+      if (!this.d.detector.has(c.symbol) && !this.#suspects.has(c.symbol))
+        this.#suspects.set(c.symbol, since);
+    }
+  }
+
+  /** Orders since the watermark, then the FILL activities the ledger lacks. */
+  async #deep(options: FullOptions, started: Timestamp, repaired: readonly Order[]) {
+    const d = this.#deps();
+    const firstRun = minus(started, d.firstRunLookbackMs);
     const ordersMark = (await d.store.watermarks.get(d.profileId, WATERMARK_ORDERS)) ?? firstRun;
     const fillsMark = (await d.store.watermarks.get(d.profileId, WATERMARK_FILLS)) ?? firstRun;
     const requested = options.fillsSince === 'watermark' ? fillsMark : (options.fillsSince ?? null);
     const ordersFrom = minus(earliest(ordersMark, requested) ?? ordersMark, d.marginMs);
-    const orders = await syncOrders(d, ordersFrom, options.reason);
+    const read = await syncOrders(d, ordersFrom, options.reason);
+    const readIds = new Set(read.map((o) => o.id));
+    const orders = [...read, ...repaired.filter((o) => !readIds.has(o.id))];
     const gaps = await ordersMissingFills(d, orders);
     const fillsFrom = earliest(
       requested === null ? null : minus(requested, d.marginMs),
       earliestSubmission(gaps, d.marginMs),
     );
     const fillsInserted = fillsFrom === null ? 0 : await backfillFills(d, fillsFrom, options.reason);
-    await d.store.watermarks.set(d.profileId, WATERMARK_ORDERS, started);
-    if (fillsFrom !== null || gaps.length === 0)
-      await d.store.watermarks.set(d.profileId, WATERMARK_FILLS, started);
-    const done = d.now();
+    await this.#moveWatermarks(started, fillsFrom !== null || gaps.length === 0);
+    return { orders: orders.length, ordersMissingFills: gaps.length, fillsInserted };
+  }
+
+  async #moveWatermarks(to: Timestamp, fills: boolean): Promise<void> {
+    const { store, profileId } = this.d;
+    await store.watermarks.set(profileId, WATERMARK_ORDERS, to);
+    if (fills) await store.watermarks.set(profileId, WATERMARK_FILLS, to);
+  }
+
+  #done(report: ReconcileReport): ReconcileReport {
+    const done = this.d.clock.timestamp();
     this.d.status.lastSyncAt = done;
     this.d.status.lastReconcileAt = done;
-    return { orders: orders.length, ordersMissingFills: gaps.length, fillsInserted, positionsCorrected };
+    return report;
   }
 }

@@ -53,13 +53,14 @@ describe('SyncScheduler (real values: 3 s throttle, 10 s poll)', () => {
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(3000);
     expect(r.runs.length).toBeLessThanOrEqual(20);
     expect(r.runs.filter((x) => x.kind === 'full').length).toBeGreaterThanOrEqual(5);
-    // light refreshes that would land within 3 s of a due reconciliation wait for it
+    // light refreshes that would land within 6 s of a due reconciliation wait for it
     expect(r.runs.slice(0, 4)).toEqual([
       { kind: 'light', at: 3000 },
-      { kind: 'light', at: 6000 },
       { kind: 'full', at: 10_000 },
       { kind: 'light', at: 13_000 },
+      { kind: 'full', at: 20_000 },
     ]);
+    expect(r.runs).toHaveLength(12); // 2 position reads per 10 s cycle
   });
 
   it('runs a single request once, after the throttle window', async () => {
@@ -74,10 +75,16 @@ describe('SyncScheduler (real values: 3 s throttle, 10 s poll)', () => {
     await r.advance(2800);
     expect(r.runs).toHaveLength(1);
     await r.advance(200);
+    // 7 s would be 3 s before the reconciliation due at 10 s: the request waits for it
+    expect(r.runs).toHaveLength(1);
+    await r.advance(3000);
     expect(r.runs).toEqual([
       { kind: 'light', at: 4000 },
-      { kind: 'light', at: 7000 },
+      { kind: 'full', at: 10_000 },
     ]);
+    r.scheduler.requestRefresh();
+    await r.advance(3000);
+    expect(r.runs.at(-1)).toEqual({ kind: 'light', at: 13_000 });
   });
 
   it('retries a failed run with a growing delay capped at the poll interval', async () => {

@@ -1,8 +1,10 @@
 /**
  * The sync scheduler: when REST is read. Events request a refresh; requests are coalesced and run
  * at most once per `minIntervalMs` (runs of any kind are spaced by at least that). A full
- * reconciliation runs every `pollIntervalMs`; a refresh that would land within `minIntervalMs` of
- * a due reconciliation waits for it instead (the reconciliation re-reads positions too). Forced
+ * reconciliation runs every `pollIntervalMs`; a refresh that would land within two `minIntervalMs`
+ * of a due reconciliation waits for it instead (the reconciliation re-reads positions too, and a
+ * refresh just before it would leave the next one a full interval away: with 3 s and 10 s that is
+ * 2 position reads per cycle instead of 3, and a requested refresh is at most 4 s late). Forced
  * runs (startup, gap recovery) bypass the throttle but never overlap another run. A failed run is
  * retried with a growing delay, capped at the poll interval.
  */
@@ -83,7 +85,7 @@ export class SyncScheduler {
     const earliest = this.#lastRunAt + this.o.minIntervalMs;
     if (this.#lightRequested) {
       const lightAt = Math.max(earliest, now);
-      if (this.#nextFullAt < lightAt + this.o.minIntervalMs) {
+      if (this.#nextFullAt < lightAt + 2 * this.o.minIntervalMs) {
         return { at: Math.max(this.#nextFullAt, lightAt), kind: 'full' };
       }
       return { at: lightAt, kind: 'light' };

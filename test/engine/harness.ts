@@ -86,6 +86,8 @@ export async function startRig(
   simOptions: SimulatorOptions = {},
   options: Partial<EngineOptions> = {},
   extra: Partial<EngineDeps> = {},
+  /** Wraps the engine's broker (e.g. to record its calls). */
+  wrap: (broker: Broker) => Broker = (b) => b,
 ): Promise<Rig> {
   const sim = await startSimulator({ rateLimit: 0, ...simOptions });
   const { db, store } = await openLedger();
@@ -95,7 +97,7 @@ export async function startRig(
   const engine = await startEngine({
     options: { ...fastOptions, ...options },
     store,
-    broker: adapter.broker,
+    broker: wrap(adapter.broker),
     tradeStream: adapter.tradeStream,
     bus,
     clock: systemClock,
