@@ -107,5 +107,7 @@ export function makeCommandContext(
     log: c.log,
     notifier,
     tradingState,
+    // Only a stream that is on and healthy keeps the ledger current (disabled: never healthy).
+    ledgerTrusted: () => c.o.enableTradingWs && c.status.streamHealthy,
   };
 }

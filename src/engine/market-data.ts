@@ -7,12 +7,18 @@
  * once a day), and the market session (`core` when the broker's clock is open, else pre/post/closed
  * from the time of day in New York), written to the `market_session` watermark every cycle. The
  * broker clock is re-read at most once a minute. A failed cycle is logged and the next one retries.
+ *
+ * What it read is also kept in memory, with the time of each read, as the MarketCache the engine's
+ * pre-submit risk check uses instead of a REST read while it is fresh (the freshness rules are in
+ * safety/market-cache.ts): the quotes of the last batch, the asset profiles found (an unknown
+ * symbol is not cached: the check asks the broker), and the broker clock.
  */
 import type { MarketSession } from '../core/risk/risk-types.js';
 import type { Logger } from '../logging/logger.js';
-import type { Broker, MarketClock } from '../ports/broker.js';
+import type { Asset, Broker, MarketClock, Quote } from '../ports/broker.js';
 import type { Clock } from '../ports/clock.js';
 import type { AssetRecord, Store } from '../ports/store.js';
+import type { Cached, MarketCache } from './safety/market-cache.js';
 
 export const MARKET_SESSION_KEY = 'market_session';
 const WATCH_WINDOW_MS = 5 * 60_000;
@@ -54,16 +60,31 @@ export function marketSession(clock: Pick<MarketClock, 'isOpen'>, at: Date): Mar
   return 'closed';
 }
 
-export class MarketDataRefresher {
+export class MarketDataRefresher implements MarketCache {
   #timer: { cancel(): void } | null = null;
   #stopped = true;
   #running: Promise<void> | null = null;
   #assetsReadAt = Number.NEGATIVE_INFINITY;
   #known = new Set<string>();
   #brokerClock: { clock: MarketClock; readAt: number } | null = null;
+  #quoteCache = new Map<string, Cached<Quote>>();
+  #assetCache = new Map<string, Cached<Asset>>();
   cycles = 0;
 
   constructor(private readonly o: MarketDataOptions) {}
+
+  quote(symbol: string): Cached<Quote> | null {
+    return this.#quoteCache.get(symbol) ?? null;
+  }
+
+  asset(symbol: string): Cached<Asset> | null {
+    return this.#assetCache.get(symbol) ?? null;
+  }
+
+  clock(): Cached<MarketClock> | null {
+    const c = this.#brokerClock;
+    return c ? { value: c.clock, readAt: c.readAt } : null;
+  }
 
   start(): void {
     this.#stopped = false;
@@ -137,12 +158,14 @@ export class MarketDataRefresher {
     ].slice(0, ASSETS_PER_CYCLE);
     if (wanted.length === 0) return;
     const at = clock.timestamp();
+    const readAt = clock.now().getTime();
     const found = await Promise.all(wanted.map((s) => broker.getAsset(s, { lane: 'read' })));
     const records: AssetRecord[] = [];
     for (const [i, asset] of found.entries()) {
       this.#known.add(wanted[i] as string);
       if (asset === null) continue;
       records.push({ ...asset, updatedAt: at });
+      this.#assetCache.set(asset.symbol, { value: asset, readAt });
       this.#known.add(asset.symbol);
     }
     if (records.length) await store.marketData.upsertAssets(profileId, records);
@@ -151,7 +174,9 @@ export class MarketDataRefresher {
   async #quotes(symbols: string[]): Promise<void> {
     if (symbols.length === 0) return;
     const { broker, clock, store, profileId } = this.o;
+    const readAt = clock.now().getTime();
     const quotes = await broker.getQuotes(symbols, { lane: 'read' });
+    for (const q of quotes.values()) this.#quoteCache.set(q.symbol, { value: q, readAt });
     const fallback = clock.timestamp();
     const records = [...quotes.values()].map((q) => ({
       symbol: q.symbol,

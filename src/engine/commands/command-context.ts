@@ -1,7 +1,9 @@
 /**
  * What a command handler gets, and what it returns: the command (already claimed), the broker,
- * the store, the enforced trading state, and a way to audit. A handler returns the command's
- * outcome as a value; it throws only for a broken invariant (the executor records that as failed).
+ * the store, the enforced trading state, whether the ledger may stand in for the broker's
+ * positions and open orders (the trade stream is healthy), and a way to audit. A handler returns
+ * the command's outcome as a value; it throws only for a broken invariant (the executor records
+ * that as failed).
  */
 import type { Command, CommandOutcome } from '../../core/command.js';
 import type { TradingState } from '../../core/trading-state.js';
@@ -22,6 +24,13 @@ export interface CommandContext {
   notifier: Notifier | null;
   /** The trading state the engine enforces now (REDUCING while the stream is down). */
   tradingState: () => TradingState;
+  /**
+   * True while the engine's trade stream is healthy (listening, its gap back-filled): every trade
+   * event then writes the order's status and the position quantity to the ledger within ms, so
+   * the pre-submit check reads positions and open orders there instead of REST. Absent or false:
+   * it reads them from the broker.
+   */
+  ledgerTrusted?: () => boolean;
   /** Risk limits, trading-state control, kill switch, audit and notify (execution safety). */
   safety?: SafetyContext;
 }

@@ -1,17 +1,79 @@
 /**
- * The authoritative risk check before a submit: the RiskContext is built from fresh broker state
- * (account, positions, open orders, quote, asset, clock: REST, in parallel, on the order's lane),
- * the orders of the last minute from the ledger, and the engine's effective trading state; then
- * the same pure `assessOrder` the API's preview ran. Returns the denied checks (empty = allowed).
+ * The authoritative risk check before a submit: a RiskContext of current state, then the same
+ * pure `assessOrder` the API's preview ran. Returns the denied checks (empty = allowed).
+ *
+ * Where each input comes from (all gathered in parallel; REST reads go on the order's lane):
+ * - account (equity, last equity, buying power): always a REST `getAccount`. It moves with every
+ *   fill and every price tick, and nothing local follows it closely enough.
+ * - position quantity and open-order count: the ledger while `ctx.ledgerTrusted()` (the engine's
+ *   trade stream is healthy, i.e. listening with its gap back-filled). Each trade event writes the
+ *   order's status and the broker's `position_qty` in ONE transaction, within ms of the broker's
+ *   event, and submit stores the order it placed before it finishes; the ledger also sees orders
+ *   and fills placed outside Centaur (the stream reports the whole account). Otherwise (stream
+ *   down, reconnecting, or disabled) REST `listPositions` and `listOrders(open)`, as before.
+ * - quote: the market cache (what the refresher read from the broker) when read less than
+ *   QUOTE_MAX_AGE_MS (5 s) ago, else REST `getQuotes`.
+ * - asset: the market cache when read within the asset refresh period, else REST `getAsset`.
+ * - clock: the cached broker clock while before its next open/close and recent, else REST
+ *   `getClock` (rules in ../safety/market-cache.ts).
+ * - orders of the last minute: the ledger; trading state: the engine's effective state.
+ *
+ * Why this is still authoritative: the ledger is stream-fed and only trusted while the stream is
+ * healthy; the caches hold broker answers of bounded age, keyed on when they were read; anything
+ * missing or older is read from the broker. What it gives up is small and bounded: a fill whose
+ * event is still in flight (ms) is not yet in the position (a REST read made just before that fill
+ * would miss it too); an open order whose closing event is late still counts (the safe direction);
+ * an event the stream lost, or a position change with no trade event (a split, say), shows once
+ * reconciliation repairs the ledger, as everywhere else the ledger is read.
+ * With a healthy stream and warm caches a confirm costs 2 REST calls (account, submit), not 7.
  */
-
+import type { DecimalString } from '../../core/decimal.js';
 import type { RiskCheckResult } from '../../core/draft.js';
 import type { OrderIntent } from '../../core/order-request.js';
 import { assessOrder } from '../../core/risk/risk-engine.js';
 import type { RiskContext } from '../../core/risk/risk-types.js';
-import type { RequestLane } from '../../ports/broker.js';
+import type { Asset, MarketClock, Quote, RequestLane, RequestOptions } from '../../ports/broker.js';
 import { marketSession } from '../market-data.js';
+import { freshAsset, freshClock, freshQuote } from '../safety/market-cache.js';
 import type { CommandContext } from './command-context.js';
+
+interface Book {
+  positionQty: DecimalString;
+  openOrders: number;
+}
+
+/** Position quantity and open-order count: the stream-fed ledger when trusted, else REST. */
+async function book(ctx: CommandContext, symbol: string, opts: RequestOptions): Promise<Book> {
+  if (ctx.ledgerTrusted?.() === true) {
+    const [positions, open] = await Promise.all([
+      ctx.store.positions.list(ctx.profileId),
+      ctx.store.orders.list(ctx.profileId, { status: 'open' }),
+    ]);
+    const qty = positions.find((p) => p.symbol === symbol)?.qty ?? '0';
+    return { positionQty: qty, openOrders: open.length };
+  }
+  const [positions, open] = await Promise.all([
+    ctx.broker.listPositions(opts),
+    ctx.broker.listOrders({ status: 'open', limit: 500 }, opts),
+  ]);
+  return { positionQty: positions.find((p) => p.symbol === symbol)?.qty ?? '0', openOrders: open.length };
+}
+
+/** Quote, asset and clock: the market cache while fresh, else the broker. */
+function market(ctx: CommandContext, symbol: string, nowMs: number, opts: RequestOptions) {
+  const cache = ctx.safety?.market;
+  const maxAssetAge = ctx.safety?.options.assetRefreshMs ?? 0;
+  const quote = cache ? freshQuote(cache, symbol, nowMs) : null;
+  const asset = cache ? freshAsset(cache, symbol, nowMs, maxAssetAge) : null;
+  const clock = cache ? freshClock(cache, nowMs) : null;
+  return {
+    quote: quote
+      ? Promise.resolve<Quote | null>(quote)
+      : ctx.broker.getQuotes([symbol], opts).then((q) => q.get(symbol) ?? null),
+    asset: asset ? Promise.resolve<Asset | null>(asset) : ctx.broker.getAsset(symbol, opts),
+    clock: clock ? Promise.resolve<MarketClock>(clock) : ctx.broker.getClock(opts),
+  };
+}
 
 export async function gatherFreshContext(
   ctx: CommandContext,
@@ -19,17 +81,17 @@ export async function gatherFreshContext(
   lane: RequestLane,
 ): Promise<RiskContext> {
   const opts = { lane };
-  const since = new Date(ctx.clock.now().getTime() - 60_000).toISOString();
-  const [account, positions, openOrders, quotes, asset, clock, recent] = await Promise.all([
+  const now = ctx.clock.now();
+  const since = new Date(now.getTime() - 60_000).toISOString();
+  const m = market(ctx, intent.symbol, now.getTime(), opts);
+  const [account, held, quote, asset, clock, recent] = await Promise.all([
     ctx.broker.getAccount(opts),
-    ctx.broker.listPositions(opts),
-    ctx.broker.listOrders({ status: 'open', limit: 500 }, opts),
-    ctx.broker.getQuotes([intent.symbol], opts),
-    ctx.broker.getAsset(intent.symbol, opts),
-    ctx.broker.getClock(opts),
+    book(ctx, intent.symbol, opts),
+    m.quote,
+    m.asset,
+    m.clock,
     ctx.store.orders.list(ctx.profileId, { status: 'all', since }),
   ]);
-  const quote = quotes.get(intent.symbol);
   return {
     intent,
     tradingState: ctx.tradingState(),
@@ -43,11 +105,11 @@ export async function gatherFreshContext(
             shortable: asset.shortable,
           },
     quote: { last: quote?.lastPrice ?? null, bid: quote?.bid ?? null, ask: quote?.ask ?? null },
-    positionQty: positions.find((p) => p.symbol === intent.symbol)?.qty ?? '0',
+    positionQty: held.positionQty,
     equity: account.equity,
     lastEquity: account.lastEquity,
     buyingPower: account.buyingPower,
-    openOrders: openOrders.length,
+    openOrders: held.openOrders,
     ordersLastMinute: recent.length,
     session: marketSession(clock, ctx.clock.now()),
   };

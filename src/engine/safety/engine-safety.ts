@@ -1,10 +1,11 @@
 /**
  * The engine's execution-safety part, built once per engine: the trading-state control, the one
- * kill-switch runner, the market-data refresher, the daily loss limit (checked after every account
- * sync: HALTED by the engine, notified, and with RISK_FLATTEN_ON_DAILY_LOSS a kill switch run as an
- * engine-originated command), the resumption at startup of a kill switch a dead engine left
- * `running`, the `fill.recorded` audit events of stream fills (with the originating command's
- * correlation id), and the stream-down notification after NOTIFY_STREAM_DOWN_SECONDS.
+ * kill-switch runner, the market-data refresher (also the context's read-only market cache), the
+ * daily loss limit (checked after every account sync: HALTED by the engine, notified, and with
+ * RISK_FLATTEN_ON_DAILY_LOSS a kill switch run as an engine-originated command), the resumption
+ * at startup of a kill switch a dead engine left `running`, the `fill.recorded` audit events of
+ * stream fills (with the originating command's correlation id), and the stream-down notification
+ * after NOTIFY_STREAM_DOWN_SECONDS.
  *
  * The loss limit trips once per trading day: the `last_equity` it tripped on is kept (watermark
  * `loss_limit_tripped`), so after a person re-arms with `resume` the same day's loss does not halt
@@ -54,12 +55,12 @@ export class EngineSafety {
     const notify = notifyWith(d);
     const states = new TradingStateControl(d);
     const killSwitch = new KillSwitchRunner({ ...d, options, states, audit, notify });
-    this.context = { options, states, killSwitch, audit, notify };
     this.marketData = new MarketDataRefresher({
       ...d,
       intervalMs: options.quoteIntervalMs,
       assetRefreshMs: options.assetRefreshMs,
     });
+    this.context = { options, states, killSwitch, market: this.marketData, audit, notify };
   }
 
   /** Resumes every kill switch left `running` (a dead engine's), through the executor. */
