@@ -1,11 +1,11 @@
 /**
- * Builders for the engine's long-lived parts (lease keeper, heartbeat, stream consumer,
- * reconciler, command context) from the resolved options and the injected dependencies, so
+ * Builders for the engine's long-lived parts (lease keeper, heartbeat, stream supervisor, stream
+ * consumer, reconciler, command context) from the resolved options and the injected dependencies, so
  * engine.ts holds only the lifecycle.
  */
 import type { TradingState } from '../core/trading-state.js';
 import type { Logger } from '../logging/logger.js';
-import type { Broker, TradeUpdate } from '../ports/broker.js';
+import type { Broker, TradeStream, TradeUpdate } from '../ports/broker.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
@@ -17,6 +17,7 @@ import { LeaseKeeper } from './lease.js';
 import type { StreamLossDetector } from './loss-detector.js';
 import type { PositionTouches } from './position-sync.js';
 import { Reconciler } from './reconcile.js';
+import { StreamSupervisor, type StreamSupervisorOptions } from './reconnect.js';
 import { type PersistResult, StreamConsumer } from './stream-consumer.js';
 
 export interface PartsContext {
@@ -73,6 +74,25 @@ export function makeHeartbeat(c: PartsContext): HeartbeatPublisher {
     intervalMs: c.o.heartbeatMs,
     streamRequired: c.o.enableTradingWs,
     onError: (error) => c.log.warn({ err: error }, 'heartbeat write failed'),
+  });
+}
+
+export function makeSupervisor(
+  c: PartsContext,
+  stream: TradeStream,
+  random: (() => number) | undefined,
+  hooks: Pick<StreamSupervisorOptions, 'onUpdate' | 'recover' | 'onHealth'>,
+): StreamSupervisor {
+  return new StreamSupervisor({
+    stream,
+    clock: c.clock,
+    status: c.status,
+    maxBackoffMs: c.o.maxBackoffMs,
+    baseBackoffMs: c.o.baseBackoffMs,
+    stableMs: c.o.stableMs,
+    ...(random ? { random } : {}),
+    ...hooks,
+    onError: (error, what) => c.log.warn({ err: error }, `${what} failed`),
   });
 }
 

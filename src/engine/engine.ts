@@ -26,6 +26,7 @@ import {
   makeHeartbeat,
   makeLease,
   makeReconciler,
+  makeSupervisor,
   type PartsContext,
 } from './engine-parts.js';
 import { EngineStatus } from './engine-status.js';
@@ -35,7 +36,7 @@ import type { LeaseKeeper } from './lease.js';
 import { StreamLossDetector } from './loss-detector.js';
 import { PositionTouches } from './position-sync.js';
 import type { Reconciler } from './reconcile.js';
-import { StreamSupervisor } from './reconnect.js';
+import type { StreamSupervisor } from './reconnect.js';
 import { EngineSafety } from './safety/engine-safety.js';
 import type { PersistResult, StreamConsumer } from './stream-consumer.js';
 import { SyncScheduler } from './sync.js';
@@ -216,21 +217,13 @@ class Engine implements RunningEngine {
   }
 
   #startStream(): void {
-    this.supervisor = new StreamSupervisor({
-      stream: this.d.tradeStream,
-      clock: this.d.clock,
-      status: this.status,
-      maxBackoffMs: this.o.maxBackoffMs,
-      baseBackoffMs: this.o.baseBackoffMs,
-      stableMs: this.o.stableMs,
-      ...(this.d.random ? { random: this.d.random } : {}),
+    this.supervisor = makeSupervisor(this.parts, this.d.tradeStream, this.d.random, {
       onUpdate: (update) => this.consumer.accept(update),
       recover: () =>
         this.scheduler.runNow(() =>
           this.#reconcile('gap_recovery', this.status.lastEventAt ?? this.#startupAt ?? undefined),
         ),
       onHealth: (healthy, detail) => this.#health(healthy, detail),
-      onError: (error, what) => this.d.log.warn({ err: error }, `${what} failed`),
     });
     this.supervisor.start();
   }
