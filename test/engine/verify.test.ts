@@ -3,7 +3,8 @@
 // while connected (a fill inside a chain, a symbol's last fill, an order's final event) found as
 // evidence, audited, and repaired by a deep re-read. Against the simulator, stream kept up.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Broker, OrderQuery } from '../../src/ports/broker.js';
+import type { OrderQuery } from '../../src/ports/broker.js';
+import { type BrokerCall, recordingBroker } from '../support/recording-broker.js';
 import { burst, PROFILE, type Rig, simPost, startRig, waitConverged, waitFor } from './harness.js';
 
 let rig: Rig | null = null;
@@ -13,22 +14,6 @@ afterEach(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Records the status of every order list the engine asks for. */
-function recordOrderLists(seen: OrderQuery[]) {
-  return (broker: Broker): Broker =>
-    new Proxy(broker, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function') return value;
-        if (property !== 'listOrders') return value.bind(target);
-        return (query: OrderQuery, opts?: unknown) => {
-          seen.push(query);
-          return value.call(target, query, opts);
-        };
-      },
-    });
-}
 
 async function lossEvidence(r: Rig) {
   const events = await r.store.audit.list(PROFILE, { action: 'reconcile.loss_detected' });
@@ -49,20 +34,25 @@ async function withEventsLost(r: Rig, fn: () => Promise<unknown>) {
 
 describe('reconciliation of a healthy stream', () => {
   it('verifies the stream without re-reading the orders it delivered', async () => {
-    const lists: OrderQuery[] = [];
-    rig = await startRig({ seed: 3 }, {}, {}, recordOrderLists(lists));
+    let calls: BrokerCall[] = [];
+    rig = await startRig({ seed: 3 }, {}, {}, (broker) => {
+      const recorded = recordingBroker(broker);
+      calls = recorded.calls;
+      return recorded.broker;
+    });
+    const lists = () => calls.filter((c) => c.method === 'listOrders').map((c) => c.args[0] as OrderQuery);
     await rig.engine.ready();
     await rig.engine.streamHealthy();
     await sleep(1200); // the first periodic run after startup
-    lists.length = 0;
+    calls.length = 0;
     const placed = burst(rig.sim, 30, ['AAPL', 'MSFT', 'NVDA']).length;
     const c = await waitConverged(rig.store, rig.truth);
     expect(c.ledgerFills).toBe(placed);
     const before = rig.engine.status.lastReconcileAt;
     await waitFor(async () => rig!.engine.status.lastReconcileAt !== before);
     await sleep(2200); // two more periodic runs
-    expect(lists.length).toBeGreaterThanOrEqual(2);
-    expect(lists.every((q) => q.status === 'open')).toBe(true);
+    expect(lists().length).toBeGreaterThanOrEqual(2);
+    expect(lists().every((q) => q.status === 'open')).toBe(true);
     expect(await lossEvidence(rig)).toEqual([]);
   });
 

@@ -21,7 +21,7 @@ import {
   simPost,
   waitFor,
 } from '../engine/harness.js';
-import { type BrokerCall, orderLaneCalls, recordingBroker } from './recording-broker.js';
+import { type BrokerCall, orderLaneCalls, recordingBroker } from '../support/recording-broker.js';
 
 type RecordedRig = Omit<Rig, 'truth'> & { calls: BrokerCall[] };
 

@@ -14,7 +14,7 @@ import type { Store } from '../../src/ports/store.js';
 import { type RunningSimulator, startSimulator } from '../../src/sim/server.js';
 import { adapterFor, openLedger, PROFILE, permissiveSafety, silentLog } from '../engine/harness.js';
 import { order } from '../support/domain-fixtures.js';
-import { type BrokerCall, recordingBroker } from './recording-broker.js';
+import { type BrokerCall, recordingBroker } from '../support/recording-broker.js';
 
 // Monday 3 August 2026, 15:58 New York: the market is open and closes in two minutes.
 const START = '2026-08-03T19:58:00.000Z';

@@ -6,6 +6,7 @@ import type { Broker, RequestOptions } from '../../src/ports/broker.js';
 export interface BrokerCall {
   method: string;
   lane: string;
+  args: readonly unknown[];
 }
 
 /** The options argument of each Broker method, by position (the last one for most). */
@@ -33,7 +34,7 @@ export function recordingBroker(broker: Broker): { broker: Broker; calls: Broker
       return (...args: unknown[]) => {
         const method = String(property);
         const opts = args[OPTIONS_AT[method] ?? 0] as RequestOptions | undefined;
-        calls.push({ method, lane: opts?.lane ?? 'none' });
+        calls.push({ method, lane: opts?.lane ?? 'none', args });
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
