@@ -71,6 +71,9 @@ export interface RunningEngine {
   stop(): Promise<void>;
 }
 
+/** How long a stop waits for background work before it releases the lease anyway. */
+const SETTLE_MS = 2_000;
+
 class Engine implements RunningEngine {
   readonly status = new EngineStatus();
   readonly o: ResolvedEngineOptions;
@@ -93,6 +96,8 @@ class Engine implements RunningEngine {
     this.#resolveStopped = resolve;
   });
   #startupAt: string | null = null;
+  /** Work started without awaiting (startup, fill audit, heartbeat beats): settled before stop ends. */
+  readonly #background = new Set<Promise<unknown>>();
 
   constructor(readonly d: EngineDeps) {
     const holder = d.options.holder ?? `${hostname()}:${process.pid}:${d.ids.next().slice(0, 8)}`;
@@ -146,7 +151,23 @@ class Engine implements RunningEngine {
       await this.stop();
       throw error;
     }
-    void this.#boot();
+    this.#track(this.#boot());
+  }
+
+  /** Waits for the background work, at most SETTLE_MS. */
+  async #settle(): Promise<void> {
+    const timeout = new AbortController();
+    await Promise.race([
+      Promise.all(this.#background),
+      this.d.clock.sleep(SETTLE_MS, timeout.signal).catch(() => {}),
+    ]);
+    timeout.abort();
+  }
+
+  #track(work: Promise<unknown>): void {
+    const settled = work.catch((error) => this.d.log.warn({ err: error }, 'background work failed'));
+    this.#background.add(settled);
+    void settled.finally(() => this.#background.delete(settled));
   }
 
   async #boot(): Promise<void> {
@@ -233,7 +254,7 @@ class Engine implements RunningEngine {
       { detail, tradingState: this.tradingState() },
       healthy ? 'trade stream healthy' : 'trade stream down: trading state REDUCING',
     );
-    void this.heartbeat.beat().catch(() => {});
+    this.#track(this.heartbeat.beat());
     if (healthy) for (const w of this.#waiters.healthy.splice(0)) w();
     else this.detector.reset();
     this.safety.streamHealth(healthy, detail);
@@ -242,8 +263,7 @@ class Engine implements RunningEngine {
   #persisted(update: TradeUpdate, result: PersistResult): void {
     if (result.positionApplied) this.touches.touch(update.order.symbol);
     this.detector.observe(update, result.fillInserted);
-    if (result.fillInserted)
-      void this.safety.onFill(update).catch((error) => this.d.log.warn({ err: error }, 'fill audit failed'));
+    if (result.fillInserted) this.#track(this.safety.onFill(update));
     this.scheduler.requestRefresh();
   }
 
@@ -301,6 +321,8 @@ class Engine implements RunningEngine {
     await step('trade stream', () => this.supervisor?.stop());
     await step('stream events', () => this.consumer.drain());
     await step('sync', () => this.scheduler.stop());
+    // Startup steps, fill audits and beats still running must not write after the store closes.
+    await step('background work', () => this.#settle());
     this.heartbeat.stop();
     await step('last heartbeat', () => this.heartbeat.beat('stopped'));
     await step('lease release', () => this.lease.release());

@@ -86,8 +86,8 @@ export async function startRig(
   simOptions: SimulatorOptions = {},
   options: Partial<EngineOptions> = {},
   extra: Partial<EngineDeps> = {},
-  /** Wraps the engine's broker (e.g. to record its calls). */
-  wrap: (broker: Broker) => Broker = (b) => b,
+  /** Wraps the engine's broker or store (e.g. to record or slow its calls). */
+  wrap: { broker?: (broker: Broker) => Broker; store?: (store: Store) => Store } = {},
 ): Promise<Rig> {
   const sim = await startSimulator({ rateLimit: 0, ...simOptions });
   const { db, store } = await openLedger();
@@ -96,8 +96,8 @@ export async function startRig(
   const truth = adapterFor(sim).broker;
   const engine = await startEngine({
     options: { ...fastOptions, ...options },
-    store,
-    broker: wrap(adapter.broker),
+    store: wrap.store ? wrap.store(store) : store,
+    broker: wrap.broker ? wrap.broker(adapter.broker) : adapter.broker,
     tradeStream: adapter.tradeStream,
     bus,
     clock: systemClock,

@@ -35,11 +35,18 @@ async function withEventsLost(r: Rig, fn: () => Promise<unknown>) {
 describe('reconciliation of a healthy stream', () => {
   it('verifies the stream without re-reading the orders it delivered', async () => {
     let calls: BrokerCall[] = [];
-    rig = await startRig({ seed: 3 }, {}, {}, (broker) => {
-      const recorded = recordingBroker(broker);
-      calls = recorded.calls;
-      return recorded.broker;
-    });
+    rig = await startRig(
+      { seed: 3 },
+      {},
+      {},
+      {
+        broker: (broker) => {
+          const recorded = recordingBroker(broker);
+          calls = recorded.calls;
+          return recorded.broker;
+        },
+      },
+    );
     const lists = () => calls.filter((c) => c.method === 'listOrders').map((c) => c.args[0] as OrderQuery);
     await rig.engine.ready();
     await rig.engine.streamHealthy();
