@@ -117,6 +117,7 @@ export function makeCommandContext(
   c: PartsContext,
   notifier: Notifier | null,
   tradingState: () => TradingState,
+  lossSuspected: () => boolean,
 ): CommandContext {
   return {
     profileId: c.o.profileId,
@@ -127,7 +128,8 @@ export function makeCommandContext(
     log: c.log,
     notifier,
     tradingState,
-    // Only a stream that is on and healthy keeps the ledger current (disabled: never healthy).
-    ledgerTrusted: () => c.o.enableTradingWs && c.status.streamHealthy,
+    // Only a stream that is on and healthy keeps the ledger current (disabled: never healthy),
+    // and not while it is known to have lost an event the reconciliation has not repaired yet.
+    ledgerTrusted: () => c.o.enableTradingWs && c.status.streamHealthy && !lossSuspected(),
   };
 }

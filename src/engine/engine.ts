@@ -262,7 +262,8 @@ class Engine implements RunningEngine {
 
   #persisted(update: TradeUpdate, result: PersistResult): void {
     if (result.positionApplied) this.touches.touch(update.order.symbol);
-    this.detector.observe(update, result.fillInserted);
+    // A fill chain that does not add up: reconcile now rather than at the next poll.
+    if (this.detector.observe(update, result.fillInserted)) this.scheduler.requestFull();
     if (result.fillInserted) this.#track(this.safety.onFill(update));
     this.scheduler.requestRefresh();
   }
@@ -273,7 +274,12 @@ class Engine implements RunningEngine {
   }
 
   #executor(): CommandExecutor {
-    const ctx = makeCommandContext(this.parts, this.d.notifier ?? null, () => this.tradingState());
+    const ctx = makeCommandContext(
+      this.parts,
+      this.d.notifier ?? null,
+      () => this.tradingState(),
+      () => this.reconciler.lossSuspected,
+    );
     return new CommandExecutor({ ...ctx, safety: this.safety.context }, this.d.registry ?? defaultRegistry());
   }
 

@@ -34,9 +34,12 @@ describe('stream loss detector', () => {
   it('reports a link that does not add up, from the time of the last good link', () => {
     const { d } = detector();
     const first = fill('AAPL', 'buy', '1', '1');
-    d.observe(first, true);
-    d.observe(fill('AAPL', 'buy', '1', '4'), true);
+    expect(d.observe(first, true)).toBe(false);
+    expect(d.pending).toBe(false);
+    expect(d.observe(fill('AAPL', 'buy', '1', '4'), true)).toBe(true);
+    expect(d.pending).toBe(true); // the ledger is not trusted until a reconciliation takes it
     const [e] = d.take();
+    expect(d.pending).toBe(false);
     expect(e).toMatchObject({ kind: 'position_chain', symbol: 'AAPL', since: first.at });
     expect(e?.detail).toContain('expected 2');
     d.observe(fill('AAPL', 'sell', '1', '3'), true); // the chain continues from the broker's value

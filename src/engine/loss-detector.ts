@@ -36,12 +36,16 @@ export class StreamLossDetector {
 
   constructor(private readonly nowMs: () => number) {}
 
-  /** Follows one stored fill event (`inserted` false for a replayed execution: not a new link). */
-  observe(update: TradeUpdate, inserted: boolean): void {
-    if (update.event !== 'fill' && update.event !== 'partial_fill') return;
-    if (!inserted || update.positionQty === null || update.qty === null) return;
+  /**
+   * Follows one stored fill event (`inserted` false for a replayed execution: not a new link);
+   * true when it broke the chain (evidence reported).
+   */
+  observe(update: TradeUpdate, inserted: boolean): boolean {
+    if (update.event !== 'fill' && update.event !== 'partial_fill') return false;
+    if (!inserted || update.positionQty === null || update.qty === null) return false;
     const symbol = update.order.symbol;
     const prev = this.#links.get(symbol);
+    let broken = false;
     if (prev) {
       const delta = update.order.side === 'buy' ? dec(update.qty) : dec(update.qty).neg();
       const expected = dec(prev.qty).plus(delta);
@@ -52,9 +56,16 @@ export class StreamLossDetector {
           since: prev.at,
           detail: `position went ${prev.qty} -> ${update.positionQty} on a ${update.order.side} of ${update.qty} (expected ${expected.toString()})`,
         });
+        broken = true;
       }
     }
     this.#links.set(symbol, { qty: update.positionQty, at: update.at, seenAtMs: this.nowMs() });
+    return broken;
+  }
+
+  /** True while evidence waits for the next reconciliation. */
+  get pending(): boolean {
+    return this.#evidence.length > 0;
   }
 
   /** True when a fill of `symbol` arrived since the last reset. */

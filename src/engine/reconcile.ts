@@ -80,8 +80,14 @@ export class Reconciler {
   positionsConfirmedAt: Timestamp | null = null;
   /** Symbols a refresh corrected with no stream fill since (a fill in flight, or lost). */
   readonly #suspects = new Map<string, Timestamp>();
+  #repairing = false;
 
   constructor(private readonly d: ReconcilerDeps) {}
+
+  /** Evidence of a lost event waits, or its deep re-read runs: the ledger may be behind. */
+  get lossSuspected(): boolean {
+    return this.#repairing || this.d.detector.pending;
+  }
 
   #deps() {
     const d = this.d;
@@ -119,7 +125,10 @@ export class Reconciler {
       });
     }
     this.d.detector.take();
-    const deep = await this.#deep(options, started, verify?.repaired ?? []);
+    this.#repairing = verify !== null;
+    const deep = await this.#deep(options, started, verify?.repaired ?? []).finally(() => {
+      this.#repairing = false;
+    });
     this.#suspects.clear();
     this.d.detector.rebase(refresh.brokerQty, refresh.requestedAtMs, d.marginMs);
     return this.#done({

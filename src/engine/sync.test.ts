@@ -63,6 +63,22 @@ describe('SyncScheduler (real values: 3 s throttle, 10 s poll)', () => {
     expect(r.runs).toHaveLength(12); // 2 position reads per 10 s cycle
   });
 
+  it('brings a full reconciliation forward on request, still after the throttle window', async () => {
+    const r = rig();
+    r.scheduler.start();
+    await r.advance(4000);
+    r.scheduler.requestRefresh();
+    await r.advance(100);
+    r.scheduler.requestFull();
+    await r.advance(4000);
+    expect(r.runs).toEqual([
+      { kind: 'light', at: 4000 },
+      { kind: 'full', at: 7000 },
+    ]);
+    await r.advance(10_000);
+    expect(r.runs.at(-1)).toEqual({ kind: 'full', at: 17_000 }); // the poll clock restarts from it
+  });
+
   it('runs a single request once, after the throttle window', async () => {
     const r = rig();
     r.scheduler.start();

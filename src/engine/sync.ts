@@ -50,6 +50,12 @@ export class SyncScheduler {
     this.#kick();
   }
 
+  /** Brings the next full reconciliation forward to now (still spaced by the throttle). */
+  requestFull(): void {
+    this.#nextFullAt = Math.min(this.#nextFullAt, this.#now());
+    this.#kick();
+  }
+
   /** Runs a full reconciliation now, after any run in progress; throws what it throws. */
   async runNow(run: () => Promise<void>): Promise<void> {
     while (this.#running) await this.#running.catch(() => {});

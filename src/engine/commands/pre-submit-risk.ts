@@ -6,7 +6,8 @@
  * - account (equity, last equity, buying power): always a REST `getAccount`. It moves with every
  *   fill and every price tick, and nothing local follows it closely enough.
  * - position quantity and open-order count: the ledger while `ctx.ledgerTrusted()` (the engine's
- *   trade stream is healthy, i.e. listening with its gap back-filled). Each trade event writes the
+ *   trade stream is healthy, i.e. listening with its gap back-filled, and no lost event is known
+ *   that the reconciliation has not repaired yet). Each trade event writes the
  *   order's status and the broker's `position_qty` in ONE transaction, within ms of the broker's
  *   event, and submit stores the order it placed before it finishes; the ledger also sees orders
  *   and fills placed outside Centaur (the stream reports the whole account). Otherwise (stream
