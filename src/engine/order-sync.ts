@@ -22,6 +22,64 @@ export interface OrderSyncDeps {
   now: () => Timestamp;
   correlationId: () => string;
   marginMs: number;
+  /** Ledger orders the broker does not know (kept across passes by the reconciler). */
+  unknown: UnknownOrders;
+}
+
+/** How long a ledger order the broker answered 404 for is left before it is read again. */
+export const UNKNOWN_RETRY_MS = 3_600_000;
+
+/**
+ * Ledger-open orders the broker answers 404 for (e.g. after a paper account reset): read again
+ * only once an hour, so they cannot spend the REST budget on every pass.
+ */
+export class UnknownOrders {
+  readonly #retryAt = new Map<string, number>();
+
+  due(id: string, nowMs: number): boolean {
+    const at = this.#retryAt.get(id);
+    return at === undefined || nowMs >= at;
+  }
+
+  /** Records a 404; true the first time for this order. */
+  mark(id: string, nowMs: number): boolean {
+    const first = !this.#retryAt.has(id);
+    this.#retryAt.set(id, nowMs + UNKNOWN_RETRY_MS);
+    return first;
+  }
+
+  forget(id: string): void {
+    this.#retryAt.delete(id);
+  }
+}
+
+/**
+ * Reads ledger orders one by one (at most MAX_SINGLE_READS, skipping those the broker recently did
+ * not know); the first 404 of an order is audited once (`reconcile.order_unknown_at_broker`).
+ */
+async function readOneByOne(d: OrderSyncDeps, locals: readonly Order[], reason: string): Promise<Order[]> {
+  const nowMs = Date.parse(d.now());
+  const out: Order[] = [];
+  for (const local of locals.filter((o) => d.unknown.due(o.id, nowMs)).slice(0, MAX_SINGLE_READS)) {
+    const remote = await d.broker.getOrder(local.id, { lane: 'read' });
+    if (remote) {
+      d.unknown.forget(local.id);
+      out.push(remote);
+    } else if (d.unknown.mark(local.id, nowMs)) {
+      await d.store.audit.append({
+        profileId: d.profileId,
+        at: d.now(),
+        actor: 'engine',
+        action: 'reconcile.order_unknown_at_broker',
+        reason,
+        subjectType: 'order',
+        subjectId: local.id,
+        correlationId: d.correlationId(),
+        data: { clientOrderId: local.clientOrderId, symbol: local.symbol, ledgerStatus: local.status },
+      });
+    }
+  }
+  return out;
 }
 
 /** Every order submitted after `after`, oldest first, paged by moving `after` forward. */
@@ -55,11 +113,8 @@ export async function syncOrders(d: OrderSyncDeps, after: Timestamp, reason: str
     const open = await d.broker.listOrders({ status: 'open', limit: ORDER_PAGE }, { lane: 'read' });
     for (const o of open) seen.set(o.id, o);
   }
-  const stillUnknown = ledgerOpen.filter((o) => !seen.has(o.id)).slice(0, MAX_SINGLE_READS);
-  for (const local of stillUnknown) {
-    const remote = await d.broker.getOrder(local.id, { lane: 'read' });
-    if (remote) seen.set(remote.id, remote);
-  }
+  const stillUnknown = ledgerOpen.filter((o) => !seen.has(o.id));
+  for (const remote of await readOneByOne(d, stillUnknown, reason)) seen.set(remote.id, remote);
   const orders = [...seen.values()];
   await applyOrders(d, orders, reason);
   return orders;
@@ -103,13 +158,11 @@ export async function verifyOpenOrders(
   for (const remote of open) {
     await judge(ledgerOpen.get(remote.id) ?? (await d.store.orders.get(d.profileId, remote.id)), remote);
   }
-  const finished = [...ledgerOpen.values()]
-    .filter((o) => !remoteOpen.has(o.id) && compareTimestamps(o.createdAt, settled) < 0)
-    .slice(0, MAX_SINGLE_READS);
-  for (const local of finished) {
-    const remote = await d.broker.getOrder(local.id, { lane: 'read' });
-    if (remote) await judge(local, remote);
-  }
+  const finished = [...ledgerOpen.values()].filter(
+    (o) => !remoteOpen.has(o.id) && compareTimestamps(o.createdAt, settled) < 0,
+  );
+  for (const remote of await readOneByOne(d, finished, reason))
+    await judge(ledgerOpen.get(remote.id) ?? null, remote);
   await applyOrders(d, repaired, reason);
   return { evidence, repaired };
 }

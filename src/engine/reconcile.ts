@@ -20,7 +20,7 @@ import type { Store } from '../ports/store.js';
 import type { EngineStatus } from './engine-status.js';
 import { backfillFills, earliestSubmission, ordersMissingFills } from './fill-sync.js';
 import type { LossEvidence, StreamLossDetector } from './loss-detector.js';
-import { syncOrders, verifyOpenOrders } from './order-sync.js';
+import { syncOrders, UnknownOrders, verifyOpenOrders } from './order-sync.js';
 import {
   type Correction,
   type PositionRefresh,
@@ -81,6 +81,7 @@ export class Reconciler {
   /** Symbols a refresh corrected with no stream fill since (a fill in flight, or lost). */
   readonly #suspects = new Map<string, Timestamp>();
   #repairing = false;
+  readonly #unknown = new UnknownOrders();
 
   constructor(private readonly d: ReconcilerDeps) {}
 
@@ -91,7 +92,12 @@ export class Reconciler {
 
   #deps() {
     const d = this.d;
-    return { ...d, now: () => d.clock.timestamp(), correlationId: () => d.ids.next() };
+    return {
+      ...d,
+      unknown: this.#unknown,
+      now: () => d.clock.timestamp(),
+      correlationId: () => d.ids.next(),
+    };
   }
 
   /** Re-reads positions from REST (the coalesced refresh events ask for). */

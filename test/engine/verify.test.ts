@@ -2,8 +2,10 @@
 // orders the stream delivered while nothing is lost, and every kind of loss the stream can hide
 // while connected (a fill inside a chain, a symbol's last fill, an order's final event) found as
 // evidence, audited, and repaired by a deep re-read. Against the simulator, stream kept up.
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderQuery } from '../../src/ports/broker.js';
+import { order as orderFixture } from '../support/domain-fixtures.js';
 import { type BrokerCall, recordingBroker } from '../support/recording-broker.js';
 import { burst, PROFILE, type Rig, simPost, startRig, waitConverged, waitFor } from './harness.js';
 
@@ -121,5 +123,42 @@ describe('reconciliation of a healthy stream', () => {
     expect(evidence).toContainEqual(expect.objectContaining({ kind: 'order_mismatch', symbol: 'NVDA' }));
     const repairs = await rig.store.audit.list(PROFILE, { action: 'reconcile.order_repaired' });
     expect(repairs.map((r) => r.subjectId)).toContain(order.id);
+  });
+
+  it('reads a ledger order the broker does not know once, audits it, and leaves it for an hour', async () => {
+    let calls: BrokerCall[] = [];
+    rig = await startRig(
+      { seed: 7 },
+      {},
+      {},
+      {
+        broker: (broker) => {
+          const recorded = recordingBroker(broker);
+          calls = recorded.calls;
+          return recorded.broker;
+        },
+      },
+    );
+    await rig.engine.ready();
+    await rig.engine.streamHealthy();
+    // e.g. a paper account reset at the broker: the ledger still holds an open order
+    const longAgo = new Date(Date.now() - 60_000).toISOString();
+    const ghost = orderFixture({
+      id: randomUUID(),
+      clientOrderId: 'ctr-draft-gone',
+      status: 'new',
+      createdAt: longAgo,
+      updatedAt: longAgo,
+      submittedAt: longAgo,
+    });
+    await rig.store.orders.apply(PROFILE, ghost);
+    await waitFor(async () => calls.some((c) => c.method === 'getOrder' && c.args[0] === ghost.id));
+    const runs = rig.engine.status.lastReconcileAt;
+    await waitFor(async () => rig!.engine.status.lastReconcileAt !== runs);
+    await sleep(2200); // more reconciliations
+    expect(calls.filter((c) => c.method === 'getOrder' && c.args[0] === ghost.id)).toHaveLength(1);
+    const audit = await rig.store.audit.list(PROFILE, { action: 'reconcile.order_unknown_at_broker' });
+    expect(audit.map((a) => a.subjectId)).toEqual([ghost.id]);
+    expect((await rig.store.orders.get(PROFILE, ghost.id))?.status).toBe('new'); // not invented
   });
 });
