@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type AuditEventInput, chainAuditEvent, GENESIS_HASH, verifyAuditChain } from './audit.js';
+import {
+  AUDIT_HASH_PATTERN,
+  type AuditEventInput,
+  chainAuditEvent,
+  checkAuditAnchor,
+  GENESIS_HASH,
+  verifyAuditChain,
+} from './audit.js';
 
 function input(action: string, data: Record<string, unknown> = {}): AuditEventInput {
   return {
@@ -39,5 +46,28 @@ describe('audit chain', () => {
 
   it('shows a removed event', () => {
     expect(verifyAuditChain([first, third])).toBe(3);
+  });
+
+  it('hashes to 64 lowercase hex characters', () => {
+    expect(first.hash).toMatch(AUDIT_HASH_PATTERN);
+  });
+
+  it('matches a saved head while the chain only grows', () => {
+    const head = { seq: second.seq, hash: second.hash };
+    expect(checkAuditAnchor([first, second], head)).toEqual({ ...head, found: true, matches: true });
+    expect(checkAuditAnchor([first, second, third], head)).toMatchObject({ found: true, matches: true });
+  });
+
+  it('shows a cut tail as a missing anchor, though the shorter chain verifies', () => {
+    const head = { seq: third.seq, hash: third.hash };
+    expect(verifyAuditChain([first, second])).toBeNull();
+    expect(checkAuditAnchor([first, second], head)).toMatchObject({ found: false, matches: false });
+  });
+
+  it('shows a rewritten tail as an anchor whose hash differs', () => {
+    const rewritten = chainAuditEvent(second, input('order.cancelled'));
+    expect(verifyAuditChain([first, second, rewritten])).toBeNull();
+    const head = { seq: third.seq, hash: third.hash };
+    expect(checkAuditAnchor([first, second, rewritten], head)).toMatchObject({ found: true, matches: false });
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The audit trail: append-only events of who did what, when, why, and what the system decided.
  * Each event carries the hash of the one before it (per profile), so an edited or removed row
- * breaks the chain and `verifyAuditChain` points at it.
+ * breaks the chain and `verifyAuditChain` points at it. Removing the newest events leaves a
+ * shorter chain that still verifies, so an operator keeps a head (seq and hash) outside the
+ * database and `checkAuditAnchor` says whether the chain still holds that event unchanged.
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
@@ -27,6 +29,22 @@ export interface AuditEvent extends AuditEventInput {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+/** What `auditHash` produces: a SHA-256 digest as 64 lowercase hex characters. */
+export const AUDIT_HASH_PATTERN = /^[0-9a-f]{64}$/;
+
+/** A point of the chain saved outside the database: an event's seq and the hash it had. */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+}
+
+export interface AnchorCheck extends AuditAnchor {
+  /** The chain has an event with this seq. */
+  found: boolean;
+  /** ...and its hash is the one saved. */
+  matches: boolean;
+}
 
 export function auditHash(prevHash: string, seq: number, event: AuditEventInput): string {
   return createHash('sha256')
@@ -56,4 +74,17 @@ export function verifyAuditChain(events: readonly AuditEvent[]): number | null {
     prev = event;
   }
   return null;
+}
+
+/**
+ * Whether the chain still holds the anchored event with the saved hash. Together with an intact
+ * chain (`verifyAuditChain`), a match proves every event up to the anchor is unchanged; a missing
+ * event means the tail was cut, a different hash that it was rewritten.
+ */
+export function checkAuditAnchor(
+  events: readonly Pick<AuditEvent, 'seq' | 'hash'>[],
+  anchor: AuditAnchor,
+): AnchorCheck {
+  const event = events.find((e) => e.seq === anchor.seq);
+  return { ...anchor, found: event !== undefined, matches: event?.hash === anchor.hash };
 }

@@ -1,13 +1,14 @@
 /**
  * The audit trail the API writes (drafts, confirms, kill switch, resume, cancel, refusals) with
- * its correlation chain, GET /audit filters, GET /audit/verify on a tampered row, the resume
- * route's validation, the NDJSON export, and the environment header on every answer.
+ * its correlation chain, GET /audit filters, GET /audit/verify on a tampered row and against a
+ * saved head (a cut or rewritten tail), the resume route's validation, the NDJSON export and the
+ * head it reports, and the environment header on every answer.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exportAudit } from '../../src/cli/commands/audit.js';
 import { verifyAuditChain } from '../../src/core/audit.js';
 import {
@@ -180,7 +181,16 @@ describe('GET /audit and /audit/verify', () => {
   it('verifies the chain and names the first tampered row', async () => {
     await threeEvents();
     const ok = (await h.request({ method: 'GET', url: '/audit/verify' })).json();
-    expect(ok).toEqual({ profile_id: PROFILE, ok: true, events: 3, first_broken_seq: null });
+    const [, , third] = await events();
+    expect(ok).toEqual({
+      profile_id: PROFILE,
+      ok: true,
+      events: 3,
+      first_broken_seq: null,
+      head: { seq: 3, hash: third?.hash },
+      anchor: null,
+    });
+    expect(ok.head.hash).toMatch(/^[0-9a-f]{64}$/);
     await h.db.updateTable('audit_events').set({ reason: 'nothing to see' }).where('seq', '=', 2).execute();
     const broken = (await h.request({ method: 'GET', url: '/audit/verify' })).json();
     expect(broken).toMatchObject({ ok: false, events: 3, first_broken_seq: 2 });
@@ -191,6 +201,114 @@ describe('GET /audit and /audit/verify', () => {
     await h.db.deleteFrom('audit_events').where('seq', '=', 1).execute();
     const broken = (await h.request({ method: 'GET', url: '/audit/verify' })).json();
     expect(broken).toMatchObject({ ok: false, first_broken_seq: 2 });
+  });
+
+  it('returns a null head for an empty chain', async () => {
+    await open();
+    const r = (await h.request({ method: 'GET', url: '/audit/verify' })).json();
+    expect(r).toMatchObject({ ok: true, events: 0, head: null, anchor: null });
+  });
+});
+
+describe('GET /audit/verify against a saved head', () => {
+  async function threeEvents() {
+    await open();
+    await post('/commands/draft', marketBuy);
+    await post('/commands/kill-switch', { confirm_token: 'PAPER' });
+    await post('/commands/cancel', { order_id: 'o-1' });
+  }
+  const verify = async (query = '') => {
+    const r = await h.request({ method: 'GET', url: `/audit/verify${query}` });
+    expect(r.statusCode).toBe(200);
+    return r.json();
+  };
+  const against = (head: { seq: number; hash: string }) =>
+    verify(`?expect_seq=${head.seq}&expect_hash=${head.hash}`);
+
+  it('verifies ok while the chain only grows', async () => {
+    await threeEvents();
+    const { head } = await verify();
+    expect(await against(head)).toMatchObject({
+      ok: true,
+      head,
+      anchor: { seq: 3, hash: head.hash, found: true, matches: true },
+    });
+    await post('/commands/cancel', { order_id: 'o-2' });
+    await post('/commands/cancel', { order_id: 'o-3' });
+    const later = await against(head);
+    expect(later).toMatchObject({ ok: true, events: 5, anchor: { found: true, matches: true } });
+    expect(later.head.seq).toBe(5);
+    expect((await verify(`?expect_seq=3&expect_hash=${head.hash.toUpperCase()}`)).ok).toBe(true);
+  });
+
+  it('reports a cut tail that plain verify cannot see', async () => {
+    await threeEvents();
+    const { head } = await verify();
+    await h.db.deleteFrom('audit_events').where('profile_id', '=', PROFILE).where('seq', '>=', 2).execute();
+    expect(await verify()).toMatchObject({ ok: true, events: 1, first_broken_seq: null });
+    expect(await against(head)).toMatchObject({
+      ok: false,
+      events: 1,
+      first_broken_seq: null,
+      head: { seq: 1 },
+      anchor: { seq: 3, hash: head.hash, found: false, matches: false },
+    });
+  });
+
+  it('reports a tail rewritten into a chain that verifies on its own', async () => {
+    await threeEvents();
+    const { head } = await verify();
+    const [, second] = await events();
+    // Whoever rewrites the tail also moves the stored tip back, so the chain stays consistent.
+    await h.db.deleteFrom('audit_events').where('profile_id', '=', PROFILE).where('seq', '=', 3).execute();
+    await h.db
+      .updateTable('audit_heads')
+      .set({ seq: 2, hash: String(second?.hash) })
+      .where('profile_id', '=', PROFILE)
+      .execute();
+    await post('/commands/cancel', { order_id: 'o-other' });
+    const plain = await verify();
+    expect(plain).toMatchObject({ ok: true, events: 3, first_broken_seq: null });
+    expect(plain.head.hash).not.toBe(head.hash);
+    expect(await against(head)).toMatchObject({
+      ok: false,
+      first_broken_seq: null,
+      anchor: { seq: 3, found: true, matches: false },
+    });
+  });
+
+  it('reports an edited event and a good anchor together', async () => {
+    await threeEvents();
+    const { head } = await verify();
+    await h.db.updateTable('audit_events').set({ reason: 'edited' }).where('seq', '=', 1).execute();
+    expect(await against(head)).toMatchObject({
+      ok: false,
+      first_broken_seq: 1,
+      anchor: { found: true, matches: true },
+    });
+  });
+
+  it('refuses a half, malformed or unknown anchor, naming the field', async () => {
+    await open();
+    const hash = 'a'.repeat(64);
+    const cases: Array<[string, string[]]> = [
+      ['?expect_seq=3', ['expect_hash']],
+      [`?expect_hash=${hash}`, ['expect_seq']],
+      [`?expect_seq=0&expect_hash=${hash}`, ['expect_seq']],
+      [`?expect_seq=-1&expect_hash=${hash}`, ['expect_seq']],
+      [`?expect_seq=2.5&expect_hash=${hash}`, ['expect_seq']],
+      ['?expect_seq=3&expect_hash=abc', ['expect_hash']],
+      [`?expect_seq=3&expect_hash=${'g'.repeat(64)}`, ['expect_hash']],
+      [`?expect_seq=3&expect_hash=${hash}&seq=3`, ['seq']],
+    ];
+    for (const [query, fields] of cases) {
+      const r = await h.request({ method: 'GET', url: `/audit/verify${query}` });
+      expect(r.statusCode, query).toBe(422);
+      const error = r.json().error;
+      expect(error.code).toBe('validation_failed');
+      expect(error.details.fields.map((f: { field: string }) => f.field)).toEqual(fields);
+      expect(error.details.fields[0].in).toBe('query');
+    }
   });
 });
 
@@ -250,7 +368,8 @@ describe('audit export (NDJSON)', () => {
     const out = new PassThrough();
     const chunks: Buffer[] = [];
     out.on('data', (c: Buffer) => chunks.push(c));
-    expect(await exportAudit(h.store, PROFILE, {}, out)).toBe(3);
+    const result = await exportAudit(h.store, PROFILE, {}, out);
+    expect(result.count).toBe(3);
     const lines = Buffer.concat(chunks).toString('utf8').trimEnd().split('\n');
     const parsed = lines.map((l) => JSON.parse(l));
     expect(parsed.map((e) => e.seq)).toEqual([1, 2, 3]);
@@ -270,16 +389,19 @@ describe('audit export (NDJSON)', () => {
       hash: e.hash,
     }));
     expect(verifyAuditChain(back)).toBeNull();
+    expect(result.head).toEqual({ seq: 3, hash: parsed[2].hash });
+    const verified = (await h.request({ method: 'GET', url: '/audit/verify' })).json();
+    expect(verified.head).toEqual(result.head);
     const filtered = new PassThrough();
     filtered.resume();
     expect(
       await exportAudit(
         h.store,
         PROFILE,
-        { since: '2026-08-03T14:00:05Z', action: 'cancel.requested' },
+        { since: '2026-08-03T14:00:05Z', action: 'kill_switch.requested' },
         filtered,
       ),
-    ).toBe(1);
+    ).toEqual({ count: 1, head: { seq: 2, hash: parsed[1].hash } });
     await expect(exportAudit(h.store, PROFILE, { until: 'soon' }, filtered)).rejects.toThrow(/--until/);
   });
 
@@ -305,9 +427,13 @@ describe('audit export (NDJSON)', () => {
     process.env.DATABASE_URL = url;
     process.env.ENGINE_PROFILE_ID = 'default';
     process.env.LOG_LEVEL = 'silent';
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       const file = join(dir, 'audit.ndjson');
       await buildProgram().parseAsync(['node', 'centaur', 'audit', 'export', '--out', file]);
+      expect(String(stderr.mock.calls[0]?.[0])).toMatch(
+        /^exported 1 audit event\(s\); head: seq 1 hash [0-9a-f]{64}\n/,
+      );
       const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
       expect(lines).toHaveLength(1);
       expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
@@ -316,6 +442,7 @@ describe('audit export (NDJSON)', () => {
         reason: 'drill',
       });
     } finally {
+      stderr.mockRestore();
       process.env = saved;
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,10 +1,13 @@
 /**
  * The audit trail, read-only: GET /audit lists events in chain order with filters (action,
  * actor, correlation id, time range, after_seq paging, limit); GET /audit/verify recomputes the
- * hash chain from the first event and names the first one that does not verify.
+ * hash chain from the first event, names the first one that does not verify, and returns the
+ * head (newest seq and hash). Cutting the newest events leaves a shorter chain that verifies, so
+ * a head saved outside the database can be passed back (expect_seq + expect_hash): verify is then
+ * ok only if the chain still holds that event with that hash.
  */
 import type { FastifyInstance } from 'fastify';
-import { type AuditEvent, verifyAuditChain } from '../../core/audit.js';
+import { type AuditAnchor, type AuditEvent, checkAuditAnchor, verifyAuditChain } from '../../core/audit.js';
 import type { AuditQuery } from '../../ports/store.js';
 import type { ApiContext } from '../context.js';
 import { bool, nint, nstr, str, timeQuery, withErrors } from '../schemas.js';
@@ -69,6 +72,50 @@ function toQuery(q: AuditQuerystring): AuditQuery {
   };
 }
 
+interface VerifyQuerystring {
+  expect_seq?: string;
+  expect_hash?: string;
+}
+
+/** The saved head to check against, or null when the request names none (the schema pairs them). */
+function anchorOf(q: VerifyQuerystring): AuditAnchor | null {
+  if (q.expect_seq === undefined || q.expect_hash === undefined) return null;
+  return { seq: Number(q.expect_seq), hash: q.expect_hash.toLowerCase() };
+}
+
+const verifyQuerystring = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    expect_seq: {
+      type: 'string',
+      pattern: '^[1-9][0-9]{0,14}$',
+      description: 'seq of a head saved earlier (a positive integer); needs expect_hash',
+    },
+    expect_hash: {
+      type: 'string',
+      pattern: '^[0-9a-fA-F]{64}$',
+      description: 'hash of that event (64 hex characters, SHA-256); needs expect_seq',
+    },
+  },
+  dependencies: { expect_seq: ['expect_hash'], expect_hash: ['expect_seq'] },
+} as const;
+
+const verifyResponse = {
+  type: 'object',
+  properties: {
+    profile_id: str,
+    ok: bool,
+    events: { type: 'integer' },
+    first_broken_seq: nint,
+    head: { type: ['object', 'null'], properties: { seq: { type: 'integer' }, hash: str } },
+    anchor: {
+      type: ['object', 'null'],
+      properties: { seq: { type: 'integer' }, hash: str, found: bool, matches: bool },
+    },
+  },
+} as const;
+
 /** Every event of the profile in chain order, read in pages. */
 async function wholeChain(ctx: ApiContext): Promise<AuditEvent[]> {
   const events: AuditEvent[] = [];
@@ -125,27 +172,30 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ApiContext): void
       };
     },
   );
-  const verify = {
-    type: 'object',
-    properties: { profile_id: str, ok: bool, events: { type: 'integer' }, first_broken_seq: nint },
-  };
-  app.get(
+  app.get<{ Querystring: VerifyQuerystring }>(
     '/audit/verify',
     {
       schema: {
         tags,
-        summary: 'Recompute the hash chain; names the first event that does not verify',
-        response: withErrors({ 200: verify }),
+        summary:
+          'Recompute the hash chain; names the first event that does not verify, returns the head, checks a saved head',
+        querystring: verifyQuerystring,
+        response: withErrors({ 200: verifyResponse }),
       },
     },
-    async () => {
+    async (request) => {
+      const anchor = anchorOf(request.query);
       const events = await wholeChain(ctx);
       const broken = verifyAuditChain(events);
+      const check = anchor === null ? null : checkAuditAnchor(events, anchor);
+      const last = events.at(-1);
       return {
         profile_id: ctx.profileId,
-        ok: broken === null,
+        ok: broken === null && (check === null || check.matches),
         events: events.length,
         first_broken_seq: broken,
+        head: last === undefined ? null : { seq: last.seq, hash: last.hash },
+        anchor: check,
       };
     },
   );
