@@ -113,12 +113,17 @@ export function makeConsumer(
   });
 }
 
-export function makeCommandContext(
-  c: PartsContext,
-  notifier: Notifier | null,
-  tradingState: () => TradingState,
-  lossSuspected: () => boolean,
-): CommandContext {
+export interface CommandContextHooks {
+  notifier: Notifier | null;
+  /** The trading state the engine enforces now. */
+  tradingState: () => TradingState;
+  /** A lost event is known and not repaired yet: the ledger may be behind. */
+  lossSuspected: () => boolean;
+  /** Every trade event received is stored (false if that takes longer than a moment). */
+  caughtUp: () => Promise<boolean>;
+}
+
+export function makeCommandContext(c: PartsContext, hooks: CommandContextHooks): CommandContext {
   return {
     profileId: c.o.profileId,
     environment: c.o.environment,
@@ -126,10 +131,11 @@ export function makeCommandContext(
     broker: c.broker,
     clock: c.clock,
     log: c.log,
-    notifier,
-    tradingState,
+    notifier: hooks.notifier,
+    tradingState: hooks.tradingState,
     // Only a stream that is on and healthy keeps the ledger current (disabled: never healthy),
     // and not while it is known to have lost an event the reconciliation has not repaired yet.
-    ledgerTrusted: () => c.o.enableTradingWs && c.status.streamHealthy && !lossSuspected(),
+    ledgerTrusted: () => c.o.enableTradingWs && c.status.streamHealthy && !hooks.lossSuspected(),
+    ledgerCaughtUp: hooks.caughtUp,
   };
 }

@@ -71,6 +71,8 @@ export interface RunningEngine {
   stop(): Promise<void>;
 }
 
+/** How long the pre-submit check waits for received trade events to be stored before using REST. */
+const LEDGER_CATCH_UP_MS = 100;
 /** How long a stop waits for background work before it releases the lease anyway. */
 const SETTLE_MS = 2_000;
 
@@ -274,12 +276,12 @@ class Engine implements RunningEngine {
   }
 
   #executor(): CommandExecutor {
-    const ctx = makeCommandContext(
-      this.parts,
-      this.d.notifier ?? null,
-      () => this.tradingState(),
-      () => this.reconciler.lossSuspected,
-    );
+    const ctx = makeCommandContext(this.parts, {
+      notifier: this.d.notifier ?? null,
+      tradingState: () => this.tradingState(),
+      lossSuspected: () => this.reconciler.lossSuspected,
+      caughtUp: () => this.consumer.caughtUp(LEDGER_CATCH_UP_MS),
+    });
     return new CommandExecutor({ ...ctx, safety: this.safety.context }, this.d.registry ?? defaultRegistry());
   }
 

@@ -121,4 +121,16 @@ export class StreamConsumer {
   drain(): Promise<void> {
     return this.#chain;
   }
+
+  /** True once every update received so far is stored, false if that takes longer than `maxMs`. */
+  async caughtUp(maxMs: number): Promise<boolean> {
+    if (this.#pending === 0) return true;
+    const timeout = new AbortController();
+    const drained = await Promise.race([
+      this.#chain.then(() => true),
+      this.o.clock.sleep(maxMs, timeout.signal).then(() => false),
+    ]);
+    timeout.abort();
+    return drained;
+  }
 }

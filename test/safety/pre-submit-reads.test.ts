@@ -159,6 +159,26 @@ describe('pre-submit risk reads', () => {
     expect(await readsOf(s, false)).toEqual(['getAccount', 'listOrders', 'listPositions']);
   });
 
+  it('reads positions and open orders from the broker while received events are not stored yet', async () => {
+    const s = await setup();
+    await s.safety.marketData.refresh();
+    let waited = 0;
+    const behind = {
+      ...s.ctx(true),
+      ledgerCaughtUp: async () => {
+        waited++;
+        return false;
+      },
+    };
+    s.calls.length = 0;
+    await gatherFreshContext(behind, buy(), 'entry');
+    expect(waited).toBe(1);
+    expect(s.calls.map((c) => c.method).sort()).toEqual(['getAccount', 'listOrders', 'listPositions']);
+    s.calls.length = 0;
+    await gatherFreshContext({ ...behind, ledgerCaughtUp: async () => true }, buy(), 'entry');
+    expect(s.calls.map((c) => c.method)).toEqual(['getAccount']);
+  });
+
   it('takes the position and the open orders from the ledger when it is trusted, from the broker when not', async () => {
     const s = await setup();
     await s.safety.marketData.refresh();

@@ -31,6 +31,11 @@ export interface CommandContext {
    * it reads them from the broker.
    */
   ledgerTrusted?: () => boolean;
+  /**
+   * Resolves true once every trade event the engine has received is stored (false if that takes
+   * too long): read before the ledger, so a fill already received is never missed. Absent: true.
+   */
+  ledgerCaughtUp?: () => Promise<boolean>;
   /** Risk limits, trading-state control, kill switch, audit and notify (execution safety). */
   safety?: SafetyContext;
 }

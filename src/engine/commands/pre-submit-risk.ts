@@ -7,7 +7,8 @@
  *   fill and every price tick, and nothing local follows it closely enough.
  * - position quantity and open-order count: the ledger while `ctx.ledgerTrusted()` (the engine's
  *   trade stream is healthy, i.e. listening with its gap back-filled, and no lost event is known
- *   that the reconciliation has not repaired yet). Each trade event writes the
+ *   that the reconciliation has not repaired yet), once the events already received are stored
+ *   (`ctx.ledgerCaughtUp()`; a backlog that takes longer than a moment sends the read to REST). Each trade event writes the
  *   order's status and the broker's `position_qty` in ONE transaction, within ms of the broker's
  *   event, and submit stores the order it placed before it finishes; the ledger also sees orders
  *   and fills placed outside Centaur (the stream reports the whole account). Otherwise (stream
@@ -45,7 +46,7 @@ interface Book {
 
 /** Position quantity and open-order count: the stream-fed ledger when trusted, else REST. */
 async function book(ctx: CommandContext, symbol: string, opts: RequestOptions): Promise<Book> {
-  if (ctx.ledgerTrusted?.() === true) {
+  if (ctx.ledgerTrusted?.() === true && (await (ctx.ledgerCaughtUp?.() ?? true))) {
     const [positions, open] = await Promise.all([
       ctx.store.positions.list(ctx.profileId),
       ctx.store.orders.list(ctx.profileId, { status: 'open' }),
