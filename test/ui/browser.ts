@@ -58,6 +58,8 @@ export async function launch(): Promise<Browser> {
     deviceScaleFactor: 1,
     reducedMotion: 'reduce',
   });
+  // Shorter than the tests' own timeouts, so a stuck step fails naming its locator.
+  context.setDefaultTimeout(10_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   page.on('console', (m) => {
