@@ -120,6 +120,11 @@ export interface AuditRepository {
   /** Appends an event at the end of the profile's hash chain. */
   append(input: AuditEventInput): Promise<AuditEvent>;
   list(profileId: string, query?: AuditQuery): Promise<AuditEvent[]>;
+  /**
+   * The tip the store recorded with the last append (kept apart from the events), or null before
+   * the first: a chain whose last event is not this tip lost its newest events.
+   */
+  recordedHead(profileId: string): Promise<{ seq: number; hash: string } | null>;
 }
 
 export interface Lease {

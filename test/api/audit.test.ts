@@ -189,6 +189,8 @@ describe('GET /audit and /audit/verify', () => {
       first_broken_seq: null,
       head: { seq: 3, hash: third?.hash },
       anchor: null,
+      recorded_head: { seq: 3, hash: third?.hash },
+      recorded_head_matches: true,
     });
     expect(ok.head.hash).toMatch(/^[0-9a-f]{64}$/);
     await h.db.updateTable('audit_events').set({ reason: 'nothing to see' }).where('seq', '=', 2).execute();
@@ -241,11 +243,25 @@ describe('GET /audit/verify against a saved head', () => {
     expect((await verify(`?expect_seq=3&expect_hash=${head.hash.toUpperCase()}`)).ok).toBe(true);
   });
 
-  it('reports a cut tail that plain verify cannot see', async () => {
+  it('reports a cut tail by the tip the store recorded, and by a saved head when the tip was rewound too', async () => {
     await threeEvents();
     const { head } = await verify();
+    const [first] = await events();
     await h.db.deleteFrom('audit_events').where('profile_id', '=', PROFILE).where('seq', '>=', 2).execute();
-    expect(await verify()).toMatchObject({ ok: true, events: 1, first_broken_seq: null });
+    expect(await verify()).toMatchObject({
+      ok: false,
+      events: 1,
+      first_broken_seq: null,
+      recorded_head: { seq: 3, hash: head.hash },
+      recorded_head_matches: false,
+    });
+    // Whoever also rewinds the recorded tip leaves a consistent shorter chain: only a saved head shows it.
+    await h.db
+      .updateTable('audit_heads')
+      .set({ seq: 1, hash: String(first?.hash) })
+      .where('profile_id', '=', PROFILE)
+      .execute();
+    expect(await verify()).toMatchObject({ ok: true, events: 1, recorded_head_matches: true });
     expect(await against(head)).toMatchObject({
       ok: false,
       events: 1,
@@ -253,6 +269,12 @@ describe('GET /audit/verify against a saved head', () => {
       head: { seq: 1 },
       anchor: { seq: 3, hash: head.hash, found: false, matches: false },
     });
+  });
+
+  it('reports a deleted recorded tip while events remain', async () => {
+    await threeEvents();
+    await h.db.deleteFrom('audit_heads').where('profile_id', '=', PROFILE).execute();
+    expect(await verify()).toMatchObject({ ok: false, recorded_head: null, recorded_head_matches: false });
   });
 
   it('reports a tail rewritten into a chain that verifies on its own', async () => {

@@ -82,6 +82,16 @@ describe('centaur audit export and verify', () => {
     const raw = createDatabase(url); // what anyone with write access to the database can do
 
     await raw.deleteFrom('audit_events').where('seq', '>=', 3).execute();
+    const naive = await cli(['audit', 'verify', '--api', api.url]);
+    expect(naive.status).toBe(1); // the tip the store recorded is gone from the chain
+    expect(naive.stdout).toContain('recorded tip seq 4: MISSING');
+    // ... and whoever also rewinds the recorded tip is caught only by the saved head
+    const second = await raw
+      .selectFrom('audit_events')
+      .select('hash')
+      .where('seq', '=', 2)
+      .executeTakeFirstOrThrow();
+    await raw.updateTable('audit_heads').set({ seq: 2, hash: second.hash }).execute();
     await raw.destroy();
 
     const plain = await cli(['audit', 'verify', '--api', api.url, '--json']);

@@ -22,6 +22,15 @@ await describeStore('store: audit chain', (h) => {
     expect(verifyAuditChain(events)).toBeNull();
   });
 
+  it('records the tip with every append, per profile', async () => {
+    const profile = newProfile();
+    expect(await h.store.audit.recordedHead(profile)).toBeNull();
+    await h.store.audit.append(auditInput(profile));
+    const second = await h.store.audit.append(auditInput(profile, { at: at(1) }));
+    expect(await h.store.audit.recordedHead(profile)).toEqual({ seq: 2, hash: second.hash });
+    expect(await h.store.audit.recordedHead(newProfile())).toBeNull();
+  });
+
   it('does not fork the chain under concurrent appends', async () => {
     const profile = newProfile();
     await Promise.all(

@@ -94,9 +94,23 @@ export async function listAuditEvents(
   return rows.map(rowToAuditEvent);
 }
 
+/** The tip recorded in `audit_heads` (seq 0 before the first event: null). */
+export async function readAuditHead(
+  db: Db,
+  profileId: string,
+): Promise<{ seq: number; hash: string } | null> {
+  const row = await db
+    .selectFrom('audit_heads')
+    .select(['seq', 'hash'])
+    .where('profile_id', '=', profileId)
+    .executeTakeFirst();
+  return row === undefined || Number(row.seq) === 0 ? null : { seq: Number(row.seq), hash: row.hash };
+}
+
 export function auditRepository(db: Db): AuditRepository {
   return {
     append: (input) => appendAuditEvent(db, input),
     list: (profileId, query) => listAuditEvents(db, profileId, query),
+    recordedHead: (profileId) => readAuditHead(db, profileId),
   };
 }

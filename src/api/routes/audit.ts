@@ -4,7 +4,8 @@
  * hash chain from the first event, names the first one that does not verify, and returns the
  * head (newest seq and hash). Cutting the newest events leaves a shorter chain that verifies, so
  * a head saved outside the database can be passed back (expect_seq + expect_hash): verify is then
- * ok only if the chain still holds that event with that hash.
+ * ok only if the chain still holds that event with that hash. The tip the store records with every
+ * append is checked the same way (`recorded_head`), which catches a cut that did not also rewind it.
  */
 import type { FastifyInstance } from 'fastify';
 import { type AuditAnchor, type AuditEvent, checkAuditAnchor, verifyAuditChain } from '../../core/audit.js';
@@ -113,6 +114,8 @@ const verifyResponse = {
       type: ['object', 'null'],
       properties: { seq: { type: 'integer' }, hash: str, found: bool, matches: bool },
     },
+    recorded_head: { type: ['object', 'null'], properties: { seq: { type: 'integer' }, hash: str } },
+    recorded_head_matches: bool,
   },
 } as const;
 
@@ -185,17 +188,24 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ApiContext): void
     },
     async (request) => {
       const anchor = anchorOf(request.query);
+      const recorded = await ctx.store.audit.recordedHead(ctx.profileId);
       const events = await wholeChain(ctx);
       const broken = verifyAuditChain(events);
       const check = anchor === null ? null : checkAuditAnchor(events, anchor);
       const last = events.at(-1);
+      // The tip the store recorded at the last append (read first: appends since only extend the
+      // chain) must still be in it: removing the newest events without also rewinding that tip
+      // shows here, with no saved head needed.
+      const tipMatches = recorded === null ? events.length === 0 : checkAuditAnchor(events, recorded).matches;
       return {
         profile_id: ctx.profileId,
-        ok: broken === null && (check === null || check.matches),
+        ok: broken === null && tipMatches && (check === null || check.matches),
         events: events.length,
         first_broken_seq: broken,
         head: last === undefined ? null : { seq: last.seq, hash: last.hash },
         anchor: check,
+        recorded_head: recorded,
+        recorded_head_matches: tipMatches,
       };
     },
   );

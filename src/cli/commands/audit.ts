@@ -106,6 +106,8 @@ export interface VerifyAnswer {
   first_broken_seq: number | null;
   head: AuditAnchor | null;
   anchor: (AuditAnchor & { found: boolean; matches: boolean }) | null;
+  recorded_head: AuditAnchor | null;
+  recorded_head_matches: boolean;
 }
 
 /** The query string for GET /audit/verify from --expect-seq/--expect-hash (both or neither). */
@@ -131,6 +133,13 @@ export function formatVerify(v: VerifyAnswer): string {
       ? `audit chain of ${v.profile_id}: intact, ${v.events} event(s), ${head}`
       : `audit chain of ${v.profile_id}: BROKEN at seq ${v.first_broken_seq} (edited or removed), ${v.events} event(s), ${head}`,
   ];
+  if (!v.recorded_head_matches) {
+    lines.push(
+      v.recorded_head === null
+        ? 'recorded tip: MISSING from the store while events remain'
+        : `recorded tip seq ${v.recorded_head.seq}: MISSING or different in the chain, the newest events were removed or rewritten`,
+    );
+  }
   const a = v.anchor;
   if (a !== null) {
     lines.push(
