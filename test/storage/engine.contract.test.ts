@@ -42,6 +42,7 @@ await describeStore('store: audit chain', (h) => {
   });
 
   it('does not fork the chain when two processes append at once', async (ctx) => {
+    // A second process cannot open sqlite::memory: (each handle is its own database).
     if (!h.shared) ctx.skip();
     const profile = newProfile();
     if (h.target === 'postgres') {
@@ -118,6 +119,7 @@ await describeStore('store: lease, heartbeat, watermarks', (h) => {
   });
 
   it('grants a contested lease to exactly one of two processes', async (ctx) => {
+    // A second process cannot open sqlite::memory: (each handle is its own database).
     if (!h.shared) ctx.skip();
     const other = await h.openSecond();
     for (let round = 0; round < 5; round++) {
