@@ -40,6 +40,7 @@ import type { StreamSupervisor } from './reconnect.js';
 import { EngineSafety } from './safety/engine-safety.js';
 import type { PersistResult, StreamConsumer } from './stream-consumer.js';
 import { SyncScheduler } from './sync.js';
+import { settlesWithin } from './time-limit.js';
 
 export interface EngineDeps {
   options: EngineOptions;
@@ -158,12 +159,7 @@ class Engine implements RunningEngine {
 
   /** Waits for the background work, at most SETTLE_MS. */
   async #settle(): Promise<void> {
-    const timeout = new AbortController();
-    await Promise.race([
-      Promise.all(this.#background),
-      this.d.clock.sleep(SETTLE_MS, timeout.signal).catch(() => {}),
-    ]);
-    timeout.abort();
+    await settlesWithin(this.d.clock, Promise.all(this.#background), SETTLE_MS);
   }
 
   #track(work: Promise<unknown>): void {

@@ -17,7 +17,7 @@ import type { TradeUpdate } from '../ports/broker.js';
 export interface LossEvidence {
   kind: 'position_chain' | 'position_mismatch' | 'order_mismatch';
   symbol: string;
-  /** The loss happened after this broker time (where a re-read must start). */
+  /** The loss happened after this broker time (for the audit trail; the re-read starts at the watermark). */
   since: Timestamp;
   detail: string;
 }
@@ -99,22 +99,12 @@ export class StreamLossDetector {
   /**
    * Compares the broker's positions (read at `readAtMs`) with the chains' last links: a symbol
    * quiet for `quietMs` whose broker quantity differs is evidence. Symbols without a chain are
-   * returned as unchained (the caller judges them by what the ledger had).
+   * not judged here (the reconciler judges them by what the ledger had).
    */
-  compare(
-    broker: ReadonlyMap<string, string>,
-    readAtMs: number,
-    quietMs: number,
-  ): { evidence: LossEvidence[]; unchained: Set<string> } {
+  compare(broker: ReadonlyMap<string, string>, readAtMs: number, quietMs: number): LossEvidence[] {
     const evidence: LossEvidence[] = [];
-    const unchained = new Set<string>();
-    for (const symbol of new Set([...broker.keys(), ...this.#links.keys()])) {
-      const link = this.#links.get(symbol);
+    for (const [symbol, link] of this.#links) {
       const brokerQty = broker.get(symbol) ?? '0';
-      if (!link) {
-        unchained.add(symbol);
-        continue;
-      }
       if (link.seenAtMs > readAtMs - quietMs || dec(link.qty).eq(brokerQty)) continue;
       evidence.push({
         kind: 'position_mismatch',
@@ -123,6 +113,6 @@ export class StreamLossDetector {
         detail: `broker holds ${brokerQty}, the stream's last fill left ${link.qty}`,
       });
     }
-    return { evidence, unchained };
+    return evidence;
   }
 }

@@ -149,8 +149,7 @@ export class Reconciler {
   async #verify(refresh: PositionRefresh, previousView: Timestamp, reason: string) {
     const d = this.#deps();
     const evidence: LossEvidence[] = [...this.d.detector.take()];
-    const compared = this.d.detector.compare(refresh.brokerQty, refresh.requestedAtMs, d.marginMs);
-    evidence.push(...compared.evidence);
+    evidence.push(...this.d.detector.compare(refresh.brokerQty, refresh.requestedAtMs, d.marginMs));
     for (const [symbol, since] of this.#suspects) {
       this.#suspects.delete(symbol);
       if (this.d.detector.has(symbol)) continue;

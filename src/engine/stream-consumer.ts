@@ -12,6 +12,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import type { EngineStatus } from './engine-status.js';
 import { sameExecution } from './fill-identity.js';
+import { settlesWithin } from './time-limit.js';
 
 export interface PersistResult {
   orderApplied: boolean;
@@ -125,12 +126,6 @@ export class StreamConsumer {
   /** True once every update received so far is stored, false if that takes longer than `maxMs`. */
   async caughtUp(maxMs: number): Promise<boolean> {
     if (this.#pending === 0) return true;
-    const timeout = new AbortController();
-    const drained = await Promise.race([
-      this.#chain.then(() => true),
-      this.o.clock.sleep(maxMs, timeout.signal).then(() => false),
-    ]);
-    timeout.abort();
-    return drained;
+    return settlesWithin(this.o.clock, this.#chain, maxMs);
   }
 }
