@@ -18,7 +18,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Asset, Broker, MarketClock, Quote } from '../ports/broker.js';
 import type { Clock } from '../ports/clock.js';
 import type { AssetRecord, Store } from '../ports/store.js';
-import type { Cached, MarketCache } from './safety/market-cache.js';
+import { type Cached, type MarketCache, nextSessionChange } from './safety/market-cache.js';
 
 export const MARKET_SESSION_KEY = 'market_session';
 const WATCH_WINDOW_MS = 5 * 60_000;
@@ -66,7 +66,7 @@ export class MarketDataRefresher implements MarketCache {
   #running: Promise<void> | null = null;
   #assetsReadAt = Number.NEGATIVE_INFINITY;
   #known = new Set<string>();
-  #brokerClock: { clock: MarketClock; readAt: number } | null = null;
+  #brokerClock: Cached<MarketClock> | null = null;
   #quoteCache = new Map<string, Cached<Quote>>();
   #assetCache = new Map<string, Cached<Asset>>();
   cycles = 0;
@@ -82,8 +82,7 @@ export class MarketDataRefresher implements MarketCache {
   }
 
   clock(): Cached<MarketClock> | null {
-    const c = this.#brokerClock;
-    return c ? { value: c.clock, readAt: c.readAt } : null;
+    return this.#brokerClock;
   }
 
   start(): void {
@@ -132,11 +131,9 @@ export class MarketDataRefresher implements MarketCache {
     const now = clock.now().getTime();
     const cached = this.#brokerClock;
     const stale =
-      cached === null ||
-      now - cached.readAt >= CLOCK_REFRESH_MS ||
-      now >= Date.parse(cached.clock.isOpen ? cached.clock.nextClose : cached.clock.nextOpen);
-    if (stale) this.#brokerClock = { clock: await broker.getClock({ lane: 'read' }), readAt: now };
-    const session = marketSession(this.#brokerClock?.clock ?? { isOpen: false }, clock.now());
+      cached === null || now - cached.readAt >= CLOCK_REFRESH_MS || now >= nextSessionChange(cached.value);
+    if (stale) this.#brokerClock = { value: await broker.getClock({ lane: 'read' }), readAt: now };
+    const session = marketSession(this.#brokerClock?.value ?? { isOpen: false }, clock.now());
     await store.watermarks.set(
       profileId,
       MARKET_SESSION_KEY,

@@ -61,6 +61,11 @@ export function freshAsset(
 export function freshClock(cache: MarketCache, nowMs: number): MarketClock | null {
   const hit = cache.clock();
   if (!hit || !within(hit.readAt, nowMs, CLOCK_MAX_AGE_MS)) return null;
-  const next = Date.parse(hit.value.isOpen ? hit.value.nextClose : hit.value.nextOpen);
+  const next = nextSessionChange(hit.value);
   return Number.isFinite(next) && nowMs < next ? hit.value : null;
+}
+
+/** When `is_open` next changes (epoch ms): the next close while open, else the next open. */
+export function nextSessionChange(clock: MarketClock): number {
+  return Date.parse(clock.isOpen ? clock.nextClose : clock.nextOpen);
 }
