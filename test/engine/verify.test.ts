@@ -17,6 +17,11 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A rig whose engine broker records every call into `calls`. */
+function startRecordedRig(seed: number, calls: BrokerCall[]): Promise<Rig> {
+  return startRig({ seed }, {}, {}, { broker: (broker) => recordingBroker(broker, calls).broker });
+}
+
 async function lossEvidence(r: Rig) {
   const events = await r.store.audit.list(PROFILE, { action: 'reconcile.loss_detected' });
   return events.flatMap((e) => e.data.evidence as { kind: string; symbol: string }[]);
@@ -36,19 +41,8 @@ async function withEventsLost(r: Rig, fn: () => Promise<unknown>) {
 
 describe('reconciliation of a healthy stream', () => {
   it('verifies the stream without re-reading the orders it delivered', async () => {
-    let calls: BrokerCall[] = [];
-    rig = await startRig(
-      { seed: 3 },
-      {},
-      {},
-      {
-        broker: (broker) => {
-          const recorded = recordingBroker(broker);
-          calls = recorded.calls;
-          return recorded.broker;
-        },
-      },
-    );
+    const calls: BrokerCall[] = [];
+    rig = await startRecordedRig(3, calls);
     const lists = () => calls.filter((c) => c.method === 'listOrders').map((c) => c.args[0] as OrderQuery);
     await rig.engine.ready();
     await rig.engine.streamHealthy();
@@ -126,19 +120,8 @@ describe('reconciliation of a healthy stream', () => {
   });
 
   it('reads a ledger order the broker does not know once, audits it, and leaves it for an hour', async () => {
-    let calls: BrokerCall[] = [];
-    rig = await startRig(
-      { seed: 7 },
-      {},
-      {},
-      {
-        broker: (broker) => {
-          const recorded = recordingBroker(broker);
-          calls = recorded.calls;
-          return recorded.broker;
-        },
-      },
-    );
+    const calls: BrokerCall[] = [];
+    rig = await startRecordedRig(7, calls);
     await rig.engine.ready();
     await rig.engine.streamHealthy();
     // e.g. a paper account reset at the broker: the ledger still holds an open order

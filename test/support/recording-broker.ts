@@ -25,8 +25,11 @@ const OPTIONS_AT: Record<string, number> = {
   getPortfolioHistory: 1,
 };
 
-export function recordingBroker(broker: Broker): { broker: Broker; calls: BrokerCall[] } {
-  const calls: BrokerCall[] = [];
+/** `calls` may be given, to record into a list the caller already holds. */
+export function recordingBroker(
+  broker: Broker,
+  calls: BrokerCall[] = [],
+): { broker: Broker; calls: BrokerCall[] } {
   const recorded = new Proxy(broker, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
