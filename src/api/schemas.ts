@@ -158,6 +158,15 @@ export const accountSchema = {
   },
 } as const;
 
+/** The optional profile a command names (it must be the API's own). */
+export const profileIdProperty = { type: 'string', minLength: 1, maxLength: 64 } as const;
+/** The typed environment that arms the kill switch and resume. */
+export const confirmTokenProperty = {
+  type: 'string',
+  maxLength: 16,
+  description: 'PAPER or LIVE: the environment the engine runs in',
+} as const;
+
 export const symbolQuery = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9./-]{0,19}$' } as const;
 export const limitQuery = {
   type: 'string',

@@ -11,7 +11,15 @@ import { assertCommandsAccepted, assertProfile, enqueueCommand } from '../comman
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { commandWire } from '../presenters.js';
-import { commandReplySchema, commandSchema, limitQuery, str, withErrors } from '../schemas.js';
+import {
+  commandReplySchema,
+  commandSchema,
+  confirmTokenProperty,
+  limitQuery,
+  profileIdProperty,
+  str,
+  withErrors,
+} from '../schemas.js';
 
 const tags = ['commands'];
 
@@ -117,13 +125,9 @@ function registerKillSwitch(app: FastifyInstance, ctx: ApiContext): void {
     additionalProperties: false,
     required: ['confirm_token'],
     properties: {
-      confirm_token: {
-        type: 'string',
-        maxLength: 16,
-        description: 'PAPER or LIVE: the environment the engine runs in',
-      },
+      confirm_token: confirmTokenProperty,
       reason: { type: 'string', maxLength: 500 },
-      profile_id: { type: 'string', minLength: 1, maxLength: 64 },
+      profile_id: profileIdProperty,
     },
   };
   app.post<{ Body: KillBody }>(
@@ -174,7 +178,7 @@ function registerCancel(app: FastifyInstance, ctx: ApiContext): void {
     required: ['order_id'],
     properties: {
       order_id: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
-      profile_id: { type: 'string', minLength: 1, maxLength: 64 },
+      profile_id: profileIdProperty,
     },
   };
   app.post<{ Body: CancelBody }>(
@@ -222,13 +226,9 @@ function registerResume(app: FastifyInstance, ctx: ApiContext): void {
     additionalProperties: false,
     required: ['confirm_token', 'reason'],
     properties: {
-      confirm_token: {
-        type: 'string',
-        maxLength: 16,
-        description: 'PAPER or LIVE: the environment the engine runs in',
-      },
+      confirm_token: confirmTokenProperty,
       reason: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S', description: 'why (audited)' },
-      profile_id: { type: 'string', minLength: 1, maxLength: 64 },
+      profile_id: profileIdProperty,
     },
   };
   app.post<{ Body: ResumeBody }>(

@@ -19,7 +19,7 @@ import { type DraftBody, draftBodySchema, parseDraftBody } from '../draft-intent
 import { assessDraft, confirmPhraseFor } from '../draft-preview.js';
 import { ApiError } from '../errors.js';
 import { commandWire, draftWire } from '../presenters.js';
-import { bool, nstr, str, withErrors } from '../schemas.js';
+import { bool, nstr, profileIdProperty, str, withErrors } from '../schemas.js';
 import { commandReplies, idempotencyHeaders, idempotencyKeyOf } from './commands.js';
 
 const tags = ['commands'];
@@ -174,7 +174,7 @@ function registerConfirm(app: FastifyInstance, ctx: ApiContext): void {
     properties: {
       draft_id: { type: 'string', minLength: 1, maxLength: 128 },
       confirm_phrase: { type: 'string', maxLength: 200, description: 'required in live mode' },
-      profile_id: { type: 'string', minLength: 1, maxLength: 64 },
+      profile_id: profileIdProperty,
     },
   };
   app.post<{ Body: ConfirmBody }>(
