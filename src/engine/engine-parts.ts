@@ -8,12 +8,12 @@ import type { Logger } from '../logging/logger.js';
 import type { Broker, TradeStream, TradeUpdate } from '../ports/broker.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { Notifier } from '../ports/notifier.js';
-import type { Store } from '../ports/store.js';
+import type { Fence, Store } from '../ports/store.js';
 import type { CommandContext } from './commands/command-context.js';
 import type { ResolvedEngineOptions } from './engine-options.js';
 import type { EngineStatus } from './engine-status.js';
 import { HeartbeatPublisher } from './heartbeat.js';
-import { LeaseKeeper } from './lease.js';
+import { LeaseKeeper, type LeaseLossKind } from './lease.js';
 import type { StreamLossDetector } from './loss-detector.js';
 import type { PositionTouches } from './position-sync.js';
 import { Reconciler } from './reconcile.js';
@@ -49,7 +49,10 @@ export function makeReconciler(
   });
 }
 
-export function makeLease(c: PartsContext, onLost: (reason: string) => void): LeaseKeeper {
+export function makeLease(
+  c: PartsContext,
+  onLost: (reason: string, kind: LeaseLossKind) => void,
+): LeaseKeeper {
   return new LeaseKeeper({
     leases: c.store.leases,
     clock: c.clock,
@@ -65,6 +68,7 @@ export function makeLease(c: PartsContext, onLost: (reason: string) => void): Le
 export function makeHeartbeat(c: PartsContext): HeartbeatPublisher {
   return new HeartbeatPublisher({
     heartbeats: c.store.heartbeats,
+    now: () => c.store.now(),
     clock: c.clock,
     status: c.status,
     profileId: c.o.profileId,
@@ -121,6 +125,8 @@ export interface CommandContextHooks {
   lossSuspected: () => boolean;
   /** Every trade event received is stored (false if that takes longer than a moment). */
   caughtUp: () => Promise<boolean>;
+  /** The lease fence of command state changes. */
+  fence: () => Fence;
 }
 
 export function makeCommandContext(c: PartsContext, hooks: CommandContextHooks): CommandContext {
@@ -137,5 +143,6 @@ export function makeCommandContext(c: PartsContext, hooks: CommandContextHooks):
     // and not while it is known to have lost an event the reconciliation has not repaired yet.
     ledgerTrusted: () => c.o.enableTradingWs && c.status.streamHealthy && !hooks.lossSuspected(),
     ledgerCaughtUp: hooks.caughtUp,
+    fence: hooks.fence,
   };
 }

@@ -16,6 +16,7 @@ import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import { VERSION } from '../version.js';
 import { Backoff } from './backoff.js';
+import { CommandSweep } from './command-sweep.js';
 import { CommandExecutor } from './commands/executor.js';
 import { type CommandRegistry, defaultRegistry } from './commands/registry.js';
 import { countingBroker } from './engine-metrics.js';
@@ -30,9 +31,10 @@ import {
   type PartsContext,
 } from './engine-parts.js';
 import { EngineStatus } from './engine-status.js';
+import { fencedBroker } from './fenced-broker.js';
 import type { HeartbeatPublisher } from './heartbeat.js';
 import { importPortfolioHistory } from './history.js';
-import type { LeaseKeeper } from './lease.js';
+import type { LeaseKeeper, LeaseLossKind } from './lease.js';
 import { StreamLossDetector } from './loss-detector.js';
 import { PositionTouches } from './position-sync.js';
 import type { Reconciler } from './reconcile.js';
@@ -69,6 +71,8 @@ export interface RunningEngine {
   tradingState(): TradingState;
   /** Resolves with the reason when the engine stopped by itself (lease lost). */
   readonly stopped: Promise<string>;
+  /** How the lease was lost when the engine stopped by itself ('lapsed': it may be taken again). */
+  readonly leaseLoss: LeaseLossKind | null;
   stop(): Promise<void>;
 }
 
@@ -76,6 +80,10 @@ export interface RunningEngine {
 const LEDGER_CATCH_UP_MS = 100;
 /** How long a stop waits for background work before it releases the lease anyway. */
 const SETTLE_MS = 2_000;
+/** How often the database is swept for commands the bus lost, and how old a queued one must be. */
+const SWEEP_INTERVAL_MS = 2_000;
+const SWEEP_GRACE_MS = 1_000;
+const KILL_SWITCHES = new Set(['kill_switch'] as const);
 
 class Engine implements RunningEngine {
   readonly status = new EngineStatus();
@@ -89,6 +97,9 @@ class Engine implements RunningEngine {
   readonly scheduler: SyncScheduler;
   readonly consumer: StreamConsumer;
   readonly safety: EngineSafety;
+  readonly executor: CommandExecutor;
+  readonly sweep: CommandSweep;
+  leaseLoss: LeaseLossKind | null = null;
   supervisor: StreamSupervisor | null = null;
   busConsumer: Consumer | null = null;
   #abort = new AbortController();
@@ -105,11 +116,20 @@ class Engine implements RunningEngine {
   constructor(readonly d: EngineDeps) {
     const holder = d.options.holder ?? `${hostname()}:${process.pid}:${d.ids.next().slice(0, 8)}`;
     this.o = resolveOptions(d.options, holder, d.options.version ?? VERSION);
-    const broker = countingBroker(d.broker, this.status.metrics);
+    // Every broker write proves the lease first (fenced-broker.ts); reads pass through.
+    const broker = fencedBroker(countingBroker(d.broker, this.status.metrics), {
+      store: d.store,
+      profileId: this.o.profileId,
+      fence: () => this.lease.fence(),
+      assertHeld: () => this.lease.assertHeld(),
+    });
     this.parts = { ...d, broker, o: this.o, status: this.status };
     this.detector = new StreamLossDetector(() => d.clock.now().getTime());
     this.reconciler = makeReconciler(this.parts, this.touches, this.detector);
-    this.lease = makeLease(this.parts, (reason) => void this.#fatal(reason));
+    this.lease = makeLease(this.parts, (reason, kind) => {
+      this.leaseLoss = kind;
+      void this.#fatal(reason);
+    });
     this.heartbeat = makeHeartbeat(this.parts);
     this.scheduler = new SyncScheduler({
       clock: d.clock,
@@ -132,6 +152,16 @@ class Engine implements RunningEngine {
       profileId: this.o.profileId,
       environment: this.o.environment,
       options: this.o.safety,
+      fence: () => this.lease.fence(),
+    });
+    this.executor = this.#makeExecutor();
+    this.sweep = new CommandSweep({
+      ...d,
+      profileId: this.o.profileId,
+      intervalMs: SWEEP_INTERVAL_MS,
+      graceMs: SWEEP_GRACE_MS,
+      handle: (delivery) => this.executor.handle(delivery),
+      claimedHere: (id) => this.executor.claimedHere(id),
     });
   }
 
@@ -150,6 +180,7 @@ class Engine implements RunningEngine {
     try {
       const persisted = await this.d.store.tradingState.get(this.o.profileId);
       this.status.persistedTradingState = persisted?.state ?? 'ACTIVE';
+      if (persisted?.state === 'HALTED') this.safety.context.states.gate.close(persisted.reason);
     } catch (error) {
       await this.stop();
       throw error;
@@ -172,15 +203,18 @@ class Engine implements RunningEngine {
     if (this.o.importHistory) await this.#importHistory();
     if (!(await this.#startupReconcile()) || this.#abort.signal.aborted) return;
     this.safety.marketData.start();
-    await this.safety.resumeKillSwitches((delivery) => this.#executor().handle(delivery));
+    // Kill switches first: queued ones the bus lost, running ones a former holder left.
+    await this.sweep.sweep(KILL_SWITCHES);
     this.scheduler.start();
     if (this.o.enableTradingWs) this.#startStream();
     else this.status.streamState = 'disabled';
     await this.#waitHealthy(this.o.streamWaitMs);
     if (this.#abort.signal.aborted) return;
     this.busConsumer = this.d.bus.consume(this.o.profileId, this.o.holder, (delivery) =>
-      this.#executor().handle(delivery),
+      this.executor.handle(delivery),
     );
+    this.sweep.start();
+    this.#track(this.sweep.sweep());
     this.status.ready = true;
     this.status.reason = null;
     this.d.log.info('engine ready: consuming commands');
@@ -230,7 +264,7 @@ class Engine implements RunningEngine {
   async #reconcile(reason: string, fillsSince?: string, mode: 'verify' | 'deep' = 'deep'): Promise<void> {
     const report = await this.reconciler.full({ reason, mode, ...(fillsSince ? { fillsSince } : {}) });
     this.status.lastError = null;
-    await this.safety.afterAccountSync((delivery) => this.#executor().handle(delivery));
+    await this.safety.afterAccountSync((delivery) => this.executor.handle(delivery));
     const repaired = report.fillsInserted + report.positionsCorrected + report.evidence;
     this.d.log[repaired > 0 ? 'info' : 'debug']({ reason, ...report }, 'reconciliation done');
   }
@@ -271,12 +305,13 @@ class Engine implements RunningEngine {
     this.d.log.warn({ err: error, kind }, 'sync failed; will retry');
   }
 
-  #executor(): CommandExecutor {
+  #makeExecutor(): CommandExecutor {
     const ctx = makeCommandContext(this.parts, {
       notifier: this.d.notifier ?? null,
       tradingState: () => this.tradingState(),
       lossSuspected: () => this.reconciler.lossSuspected,
       caughtUp: () => this.consumer.caughtUp(LEDGER_CATCH_UP_MS),
+      fence: () => this.lease.fence(),
     });
     return new CommandExecutor({ ...ctx, safety: this.safety.context }, this.d.registry ?? defaultRegistry());
   }
@@ -320,6 +355,7 @@ class Engine implements RunningEngine {
         this.d.log.warn({ err: error }, `shutdown: ${what} failed`);
       }
     };
+    await step('command sweep', () => this.sweep.stop());
     await step('kill switch and market data', () => this.safety.stop());
     await step('command consumer', () => this.busConsumer?.stop());
     await step('trade stream', () => this.supervisor?.stop());

@@ -1,14 +1,18 @@
 /**
  * The heartbeat row: every few seconds the engine writes its stream state, last event time, last
  * sync time, event lag, version, readiness and effective trading state, so the API and the UI can
- * tell whether the ledger is live. A failed write is logged and retried on the next beat.
+ * tell whether the ledger is live. The beat's time is read from the store's clock, the one the API
+ * measures its age with. A failed write is logged and retried on the next beat.
  */
+import type { Timestamp } from '../core/time.js';
 import type { Clock } from '../ports/clock.js';
 import type { HeartbeatRepository } from '../ports/store.js';
 import type { EngineStatus } from './engine-status.js';
 
 export interface HeartbeatOptions {
   heartbeats: HeartbeatRepository;
+  /** The store's clock: the API compares the beat's time with it (one clock, not two hosts'). */
+  now?: () => Promise<Timestamp>;
   clock: Clock;
   status: EngineStatus;
   profileId: string;
@@ -43,6 +47,7 @@ export class HeartbeatPublisher {
   /** Writes one heartbeat now. */
   async beat(overrideState?: string): Promise<void> {
     const s = this.o.status;
+    const at = this.o.now ? await this.o.now() : this.o.clock.timestamp();
     await this.o.heartbeats.write({
       profileId: this.o.profileId,
       environment: this.o.environment,
@@ -52,7 +57,7 @@ export class HeartbeatPublisher {
       lastEventAt: s.lastEventAt,
       lastSyncAt: s.lastSyncAt,
       lagMs: s.lagMs,
-      at: this.o.clock.timestamp(),
+      at,
       detail: {
         ready: s.ready,
         acceptingCommands: s.ready,

@@ -1,11 +1,20 @@
 /**
- * The profile lease: exactly one engine per profile. Taken at start with a short TTL and renewed
- * well before it lapses, so a crashed engine's lease expires within seconds while a live one never
- * loses it. A refused acquire names the holder; a lost lease (someone else took it after ours
- * lapsed) is reported so the engine stops rather than run twice.
+ * The profile lease: exactly one engine per profile, and a fencing token that proves it. Taken at
+ * start with a short TTL and renewed well before it lapses, so a crashed engine's lease expires
+ * within seconds while a live one never loses it. The store decides expiry on its own clock and
+ * increments the token with every takeover; every broker write and command state change is made
+ * under the token (`fence()`), and the store refuses a stale one.
+ *
+ * A paused process cannot ask the store whether it still holds the lease before its next write,
+ * so the keeper also measures the lease on this process's monotonic clock: from the moment a take
+ * or renewal was SENT (never later than the store's own start of the TTL), the lease is believed
+ * for `ttlMs - safetyMs` only. After a pause (SIGSTOP, a long GC, a frozen VM) that outlasted it,
+ * `assertHeld()` fails at once, without a round trip, and the engine aborts whatever it was about
+ * to send. A lost lease (taken by another holder, or expired) is reported once so the engine stops
+ * rather than run twice.
  */
 import type { Clock } from '../ports/clock.js';
-import type { LeaseRepository } from '../ports/store.js';
+import type { Fence, LeaseRepository } from '../ports/store.js';
 
 export class LeaseHeldError extends Error {
   constructor(
@@ -21,6 +30,17 @@ export class LeaseHeldError extends Error {
   }
 }
 
+/** This engine no longer holds (or can no longer prove it holds) the profile lease. */
+export class LeaseLostError extends Error {
+  constructor(reason: string) {
+    super(`the profile lease is not held: ${reason}`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+/** Why a lease was lost: another engine took it, or it lapsed (database unreachable, paused process). */
+export type LeaseLossKind = 'taken' | 'lapsed';
+
 export interface LeaseOptions {
   leases: LeaseRepository;
   clock: Clock;
@@ -28,17 +48,35 @@ export interface LeaseOptions {
   holder: string;
   ttlMs: number;
   renewMs: number;
+  /** Belief margin under the TTL on the monotonic clock (default: a fifth of the TTL, at least 1 s). */
+  safetyMs?: number;
+  /** Monotonic milliseconds (default performance.now; injectable for tests). */
+  monotonic?: () => number;
   /** Called once when the lease cannot be kept (taken by another holder or expired). */
-  onLost: (reason: string) => void;
+  onLost: (reason: string, kind: LeaseLossKind) => void;
   onError?: (error: unknown) => void;
 }
 
 export class LeaseKeeper {
   #timer: { cancel(): void } | null = null;
-  #expiresAtMs = 0;
+  /** Monotonic time until which the lease is believed held. */
+  #believedUntil = Number.NEGATIVE_INFINITY;
+  #token: number | null = null;
+  #lost: string | null = null;
   #stopped = false;
+  readonly #abort = new AbortController();
+  readonly #monotonic: () => number;
+  readonly #safetyMs: number;
 
-  constructor(private readonly o: LeaseOptions) {}
+  constructor(private readonly o: LeaseOptions) {
+    this.#monotonic = o.monotonic ?? (() => performance.now());
+    this.#safetyMs = o.safetyMs ?? Math.max(1_000, Math.floor(o.ttlMs / 5));
+  }
+
+  /** Aborted when the lease is lost: in-flight work stops before its next broker call. */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
 
   /** Takes the lease; throws LeaseHeldError naming the holder when another engine has it. */
   async acquire(): Promise<void> {
@@ -49,17 +87,46 @@ export class LeaseKeeper {
     this.#schedule();
   }
 
+  /** The fence every fenced write carries; throws LeaseLostError when the lease is not held. */
+  fence(): Fence {
+    this.assertHeld();
+    return { holder: this.o.holder, token: this.#token as number };
+  }
+
+  /** Throws LeaseLostError unless the lease is held and believed unexpired on the monotonic clock. */
+  assertHeld(): void {
+    if (this.#lost !== null) throw new LeaseLostError(this.#lost);
+    if (this.#token === null) throw new LeaseLostError('not taken yet');
+    if (this.#monotonic() >= this.#believedUntil) {
+      // A pause outlasted the lease: another engine may hold it now. Nothing is sent from here on.
+      const reason = 'the lease lapsed before it could be renewed (process paused or database unreachable)';
+      this.#lose(reason, 'lapsed');
+      throw new LeaseLostError(reason);
+    }
+  }
+
+  /** True while the lease is held and believed unexpired. */
+  get held(): boolean {
+    try {
+      this.assertHeld();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async #tryRenew(): Promise<boolean> {
-    const now = this.o.clock.now().getTime();
-    const expiresAt = now + this.o.ttlMs;
-    const ok = await this.o.leases.acquire(
-      this.o.profileId,
-      this.o.holder,
-      new Date(now).toISOString(),
-      new Date(expiresAt).toISOString(),
-    );
-    if (ok) this.#expiresAtMs = expiresAt;
-    return ok;
+    const sentAt = this.#monotonic();
+    const grant = await this.o.leases.take(this.o.profileId, this.o.holder, this.o.ttlMs);
+    if (grant === null) return false;
+    if (this.#token !== null && grant.token !== this.#token) {
+      // Ours again, but someone else held it in between: whatever we had in flight is stale.
+      this.#lose('another engine held the profile lease in between', 'taken');
+      return false;
+    }
+    this.#token = grant.token;
+    this.#believedUntil = sentAt + this.o.ttlMs - this.#safetyMs;
+    return true;
   }
 
   #schedule(): void {
@@ -69,27 +136,39 @@ export class LeaseKeeper {
 
   async #renew(): Promise<void> {
     if (this.#stopped) return;
+    if (this.#monotonic() >= this.#believedUntil) {
+      return this.#lose('the lease lapsed before it could be renewed (process paused?)', 'lapsed');
+    }
     try {
-      if (!(await this.#tryRenew())) return this.#lost('another engine took the profile lease');
+      if (!(await this.#tryRenew())) {
+        return this.#lose(this.#lost ?? 'another engine took the profile lease', 'taken');
+      }
     } catch (error) {
       this.o.onError?.(error);
-      if (this.o.clock.now().getTime() >= this.#expiresAtMs) {
-        return this.#lost('the profile lease expired while the database was unreachable');
+      if (this.#monotonic() >= this.#believedUntil) {
+        return this.#lose('the profile lease expired while the database was unreachable', 'lapsed');
       }
     }
     this.#schedule();
   }
 
-  #lost(reason: string): void {
+  #lose(reason: string, kind: LeaseLossKind): void {
+    if (this.#lost !== null) return;
+    this.#lost = reason;
+    this.#abort.abort(new LeaseLostError(reason));
     if (this.#stopped) return;
     this.#stopped = true;
-    this.o.onLost(reason);
+    this.#timer?.cancel();
+    this.o.onLost(reason, kind);
   }
 
   /** Stops renewing and releases the lease (only if still ours). */
   async release(): Promise<void> {
     this.#stopped = true;
     this.#timer?.cancel();
+    if (this.#lost !== null) return;
+    this.#lost = 'released';
+    this.#abort.abort(new LeaseLostError('released'));
     await this.o.leases.release(this.o.profileId, this.o.holder);
   }
 }

@@ -11,7 +11,7 @@ import type { Fill } from '../core/fill.js';
 import type { Order, OrderUpdateOutcome } from '../core/order.js';
 import type { AccountSnapshot, Position } from '../core/position.js';
 import type { Timestamp } from '../core/time.js';
-import type { TradingStateRecord } from '../core/trading-state.js';
+import type { TradingState, TradingStateRecord } from '../core/trading-state.js';
 
 export interface OrderListQuery {
   status?: 'open' | 'closed' | 'all';
@@ -69,6 +69,32 @@ export interface CommandListQuery {
   status?: CommandStatus;
   type?: string;
   limit?: number;
+  /** 'newest' (default) or 'oldest' first. */
+  order?: 'newest' | 'oldest';
+}
+
+/**
+ * The proof that a write comes from the engine holding the profile lease now: the holder and the
+ * lease's fencing token (it increases with every takeover). A store given a fence refuses the write
+ * with StaleFenceError unless that holder still holds that token and the lease has not expired by
+ * the store's clock.
+ */
+export interface Fence {
+  holder: string;
+  token: number;
+}
+
+/** A write made under a fence that no longer holds the lease: nothing was written. */
+export class StaleFenceError extends Error {
+  constructor(
+    readonly profileId: string,
+    readonly fence: Fence,
+  ) {
+    super(
+      `profile "${profileId}": engine ${fence.holder} (fencing token ${fence.token}) no longer holds the lease; write refused`,
+    );
+    this.name = 'StaleFenceError';
+  }
 }
 
 export interface CommandRepository {
@@ -79,10 +105,22 @@ export interface CommandRepository {
   create(command: Command): Promise<{ command: Command; created: boolean }>;
   get(profileId: string, id: string): Promise<Command | null>;
   list(profileId: string, query?: CommandListQuery): Promise<Command[]>;
-  /** Moves queued|running -> running (a claim); null when the command is already terminal. */
-  claim(profileId: string, id: string, at: Timestamp): Promise<Command | null>;
-  /** Records a terminal outcome once; returns null when the command was already terminal. */
-  finish(profileId: string, id: string, outcome: CommandOutcome, at: Timestamp): Promise<Command | null>;
+  /**
+   * Moves queued|running -> running (a claim); null when the command is already terminal. With a
+   * fence, in the same statement: throws StaleFenceError (and changes nothing) unless it holds.
+   */
+  claim(profileId: string, id: string, at: Timestamp, fence?: Fence): Promise<Command | null>;
+  /**
+   * Records a terminal outcome once; returns null when the command was already terminal. With a
+   * fence, in the same statement: throws StaleFenceError (and changes nothing) unless it holds.
+   */
+  finish(
+    profileId: string,
+    id: string,
+    outcome: CommandOutcome,
+    at: Timestamp,
+    fence?: Fence,
+  ): Promise<Command | null>;
   /** How many commands the profile has, by type and status. */
   counts(profileId: string): Promise<CommandCount[]>;
 }
@@ -103,7 +141,8 @@ export interface DraftRepository {
 
 export interface TradingStateRepository {
   get(profileId: string): Promise<TradingStateRecord | null>;
-  set(record: TradingStateRecord): Promise<void>;
+  /** With a fence: throws StaleFenceError (and changes nothing) unless it holds. */
+  set(record: TradingStateRecord, fence?: Fence): Promise<void>;
 }
 
 export interface AuditQuery {
@@ -131,13 +170,32 @@ export interface Lease {
   profileId: string;
   holder: string;
   expiresAt: Timestamp;
+  /** The fencing token: increases by one with every takeover (a renewal keeps it). */
+  token: number;
+}
+
+/** A lease taken or renewed: its fencing token and its expiry, both decided by the store. */
+export interface LeaseGrant {
+  token: number;
+  expiresAt: Timestamp;
 }
 
 export interface LeaseRepository {
-  /** Takes or renews the profile lease when free, expired or already ours; false otherwise. */
-  acquire(profileId: string, holder: string, now: Timestamp, expiresAt: Timestamp): Promise<boolean>;
+  /**
+   * Takes or renews the profile lease for `ttlMs`, by the store's clock (the database server's for
+   * Postgres, this host's for SQLite), when it is free, expired or already `holder`'s; null
+   * otherwise. Taking it from another holder (or after a release) increments the token; renewing
+   * keeps it. One statement, so two engines racing cannot both win.
+   */
+  take(profileId: string, holder: string, ttlMs: number): Promise<LeaseGrant | null>;
   release(profileId: string, holder: string): Promise<void>;
   get(profileId: string): Promise<Lease | null>;
+  /**
+   * The check made right before every broker write, in one read: throws StaleFenceError unless
+   * `fence` holds the unexpired lease by the store's clock; returns the durable trading state
+   * (ACTIVE when none was ever stored).
+   */
+  guard(profileId: string, fence: Fence): Promise<TradingState>;
 }
 
 export interface Heartbeat {
@@ -219,6 +277,12 @@ export interface Repositories {
 
 export interface Store extends Repositories {
   readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * The store's clock: the database server's for Postgres (shared by every host), this host's for
+   * SQLite (one host by construction). Every time that another process compares (command and
+   * draft expiry, heartbeat age, lease expiry) is read from here, never from a host's own clock.
+   */
+  now(): Promise<Timestamp>;
   /** Runs `work` in one transaction: all of it is stored, or none. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -1,7 +1,8 @@
 // Command execution against the simulator: claim -> execute -> finish -> ack, exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidGenerator } from '../../src/adapters/system/system-clock.js';
-import { finishedCommand, PROFILE, type Rig, sendCommand, startRig, waitFor } from './harness.js';
+import type { OrderIntent } from '../../src/core/order-request.js';
+import { finishedCommand, PROFILE, type Rig, sendCommand, stageDraft, startRig, waitFor } from './harness.js';
 
 let rig: Rig;
 beforeAll(async () => {
@@ -27,8 +28,9 @@ const intent = (over: Record<string, unknown> = {}) => ({
 
 describe('engine commands', () => {
   it('submits a drafted order under the draft client order id, once, even when delivered twice', async () => {
-    const draftId = uuidGenerator.next();
-    const id = await sendCommand(rig, 'submit_order', { draftId, ...intent() });
+    const payload = await stageDraft(rig, intent().intent as OrderIntent);
+    const draftId = payload.draftId;
+    const id = await sendCommand(rig, 'submit_order', payload);
     await rig.bus.publish({
       commandId: id,
       profileId: PROFILE,
@@ -121,14 +123,99 @@ describe('engine commands', () => {
     rig.engine.status.persistedTradingState = 'HALTED';
     try {
       const id = await sendCommand(rig, 'submit_order', intent());
-      expect((await finishedCommand(rig, id)).error?.code).toBe('trading_halted');
+      expect((await finishedCommand(rig, id)).error?.code).toBe('TRADING_HALTED');
       rig.engine.status.persistedTradingState = 'REDUCING';
       const entry = await sendCommand(rig, 'submit_order', intent());
-      expect((await finishedCommand(rig, entry)).error?.code).toBe('trading_reducing');
+      expect((await finishedCommand(rig, entry)).error?.code).toBe('TRADING_REDUCING');
       const exit = await sendCommand(rig, 'submit_order', intent({ side: 'sell', qty: '1' }));
       expect((await finishedCommand(rig, exit)).status).toBe('succeeded');
     } finally {
       rig.engine.status.persistedTradingState = 'ACTIVE';
     }
+  });
+
+  it('refuses an entry when the durable state is HALTED, whatever the engine believed', async () => {
+    // Another writer (a kill switch, the loss limit) halted the profile in the database; this
+    // engine's in-memory state still says ACTIVE. The check at submit time reads the durable one.
+    await rig.store.tradingState.set({
+      profileId: PROFILE,
+      state: 'HALTED',
+      reason: 'test: halted behind the engine',
+      changedBy: 'test',
+      changedAt: new Date().toISOString(),
+    });
+    try {
+      const payload = await stageDraft(rig, intent().intent as OrderIntent);
+      const id = await sendCommand(rig, 'submit_order', payload);
+      const done = await finishedCommand(rig, id);
+      expect(done.status).toBe('rejected');
+      expect(done.error?.code).toBe('TRADING_HALTED');
+      const coid = `ctr-draft-${payload.draftId}`;
+      expect(await rig.truth.getOrderByClientOrderId(coid)).toBeNull();
+    } finally {
+      await rig.store.tradingState.set({
+        profileId: PROFILE,
+        state: 'ACTIVE',
+        reason: 'test: re-armed',
+        changedBy: 'test',
+        changedAt: new Date().toISOString(),
+      });
+    }
+  });
+
+  it('refuses and audits an order that does not match the draft the person confirmed', async () => {
+    const payload = await stageDraft(rig, intent().intent as OrderIntent);
+    // someone edited the command's order after the confirm: 100 shares instead of 1
+    const edited = { ...payload, intent: { ...(payload.intent as OrderIntent), qty: '100' } };
+    const id = await sendCommand(rig, 'submit_order', edited);
+    const done = await finishedCommand(rig, id);
+    expect(done.status).toBe('rejected');
+    expect(done.error?.code).toBe('draft_integrity_failed');
+    expect(await rig.truth.getOrderByClientOrderId(`ctr-draft-${payload.draftId}`)).toBeNull();
+    const audit = await rig.store.audit.list(PROFILE, { action: 'draft.integrity_failed' });
+    expect(audit.some((a) => a.data.commandId === id)).toBe(true);
+  });
+
+  it('records an order a previous attempt placed as succeeded, even past its expiry', async () => {
+    const payload = await stageDraft(rig, intent().intent as OrderIntent);
+    const coid = `ctr-draft-${payload.draftId}`;
+    // the broker accepted it; the engine that sent it died before recording the outcome
+    await rig.truth.submitOrder({ ...(payload.intent as OrderIntent), clientOrderId: coid });
+    const id = await sendCommand(rig, 'submit_order', payload, {
+      status: 'running',
+      attempts: 1,
+      expiresAt: new Date(Date.now() - 60_000).toISOString(),
+    });
+    const done = await finishedCommand(rig, id);
+    expect(done.status).toBe('succeeded');
+    expect(done.result).toMatchObject({ clientOrderId: coid });
+  });
+
+  it('runs a stored command the bus never delivered (the database sweep)', async () => {
+    const id = uuidGenerator.next();
+    const now = new Date().toISOString();
+    const payload = await stageDraft(rig, intent().intent as OrderIntent);
+    await rig.store.commands.create({
+      id,
+      profileId: PROFILE,
+      type: 'submit_order',
+      payload,
+      actor: 'test',
+      idempotencyKey: null,
+      correlationId: id,
+      status: 'queued',
+      result: null,
+      error: null,
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+      startedAt: null,
+      finishedAt: null,
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    });
+    // never published: only the database has it
+    const done = await finishedCommand(rig, id);
+    expect(done.status).toBe('succeeded');
+    expect(done.result).toMatchObject({ clientOrderId: `ctr-draft-${payload.draftId}` });
   });
 });

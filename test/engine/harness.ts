@@ -9,6 +9,8 @@ import { systemClock, uuidGenerator } from '../../src/adapters/system/system-clo
 import { loadConfig } from '../../src/config/config.js';
 import type { Command } from '../../src/core/command.js';
 import { dec, ZERO } from '../../src/core/decimal.js';
+import { type Draft, draftContentHash } from '../../src/core/draft.js';
+import type { OrderIntent } from '../../src/core/order-request.js';
 import { type EngineDeps, type RunningEngine, startEngine } from '../../src/engine/engine.js';
 import type { EngineOptions } from '../../src/engine/engine-options.js';
 import { safetyOptionsFromConfig } from '../../src/engine/safety/safety-options.js';
@@ -140,6 +142,41 @@ export async function waitFor<T>(
       throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * Stores a confirmed draft for `intent` (as the API's confirm does) and returns the submit_order
+ * payload that names it: draft id, content hash, intent.
+ */
+export async function stageDraft(
+  rig: Pick<Rig, 'store'>,
+  intent: OrderIntent,
+  overrides: Partial<Draft> = {},
+): Promise<Record<string, unknown>> {
+  const id = uuidGenerator.next();
+  const now = new Date();
+  const contentHash = draftContentHash(PROFILE, intent);
+  await rig.store.drafts.create({
+    id,
+    profileId: PROFILE,
+    intent,
+    contentHash,
+    preview: {
+      estimatedPrice: null,
+      estimatedNotional: null,
+      shareOfEquity: null,
+      buyingPowerAfter: null,
+      resultingPositionQty: '0',
+    },
+    verdict: { allowed: true, checks: [] },
+    status: 'confirmed',
+    actor: 'test',
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + 60_000).toISOString(),
+    commandId: null,
+    ...overrides,
+  });
+  return { draftId: id, contentHash, intent };
 }
 
 export async function sendCommand(

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dec } from '../../src/core/decimal.js';
 import type { KillSwitchReport } from '../../src/engine/safety/kill-switch.js';
+import type { Broker } from '../../src/ports/broker.js';
 import {
   finishedCommand,
   PROFILE,
@@ -77,8 +78,63 @@ describe('kill switch', () => {
         extendedHours: false,
       },
     });
-    expect((await finishedCommand(rig, late)).error?.code).toBe('trading_halted');
+    expect((await finishedCommand(rig, late)).error?.code).toBe('TRADING_HALTED');
   }, 90_000);
+
+  it('waits for a submission already at the broker, closes what it placed, and refuses the next one', async () => {
+    let entered = () => {};
+    const atBroker = new Promise<void>((r) => {
+      entered = r;
+    });
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    // The submission passes every check and is inside the broker call when the kill switch comes.
+    const slowSubmit = (broker: Broker): Broker =>
+      new Proxy(broker, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver);
+          if (property !== 'submitOrder') return typeof value === 'function' ? value.bind(target) : value;
+          return async (...args: Parameters<Broker['submitOrder']>) => {
+            entered();
+            await held;
+            return target.submitOrder(...args);
+          };
+        },
+      });
+    rig = await startRig({}, {}, {}, { broker: slowSubmit });
+    await rig.engine.ready();
+    const order = {
+      intent: {
+        symbol: 'AAPL',
+        side: 'buy',
+        qty: '3',
+        type: 'market',
+        timeInForce: 'day',
+        extendedHours: false,
+      },
+    };
+    const submit = await sendCommand(rig, 'submit_order', order);
+    await atBroker;
+    const kill = await sendCommand(rig, 'kill_switch', { confirm_token: 'paper', reason: 'race' });
+    const r = rig;
+    await waitFor(async () => (await r.store.tradingState.get(PROFILE))?.state === 'HALTED');
+    // HALTED is durable, yet the kill switch has listed nothing: the submission is still inside.
+    expect(await actions(r, 'kill_switch.orders')).toEqual([]);
+    expect((await r.store.commands.get(PROFILE, kill))?.status).toBe('running');
+    release();
+    const placed = await finishedCommand(r, submit);
+    expect(placed.status).toBe('succeeded');
+    const done = await finishedCommand(r, kill, 60_000);
+    expect(done.status).toBe('succeeded');
+    expect((done.result as unknown as KillSwitchReport).flat).toBe(true);
+    expect(await actions(r, 'kill_switch.submissions_settled')).toEqual(['kill_switch.submissions_settled']);
+    expect(await brokerFlat(r)).toBe(true);
+    const late = await sendCommand(r, 'submit_order', order);
+    expect((await finishedCommand(r, late)).error?.code).toBe('TRADING_HALTED');
+    expect(await brokerFlat(r)).toBe(true);
+  }, 60_000);
 
   it('refuses a token for the other environment, and re-arms with resume (a no-op from ACTIVE)', async () => {
     rig = await startRig({ positions: [{ symbol: 'AAPL', qty: '5', avg_entry_price: '150' }] });

@@ -6,7 +6,7 @@ import { FakeClock } from '../../src/adapters/system/fake-clock.js';
 import { uuidGenerator } from '../../src/adapters/system/system-clock.js';
 import type { OrderIntent } from '../../src/core/order-request.js';
 import type { CommandContext } from '../../src/engine/commands/command-context.js';
-import { gatherFreshContext, riskDenials } from '../../src/engine/commands/pre-submit-risk.js';
+import { gatherFreshContext, preSubmitDenials } from '../../src/engine/commands/pre-submit-risk.js';
 import { EngineStatus } from '../../src/engine/engine-status.js';
 import { EngineSafety } from '../../src/engine/safety/engine-safety.js';
 import { CLOCK_MAX_AGE_MS, QUOTE_MAX_AGE_MS } from '../../src/engine/safety/market-cache.js';
@@ -200,7 +200,7 @@ describe('pre-submit risk reads', () => {
     await s.safety.marketData.refresh();
     const sell = (qty: string): OrderIntent => ({ ...buy('AAPL', qty), side: 'sell' });
     const codes = async (trusted: boolean, intent: OrderIntent) =>
-      (await riskDenials(s.ctx(trusted), intent, 'entry')).map((d) => d.code);
+      (await preSubmitDenials(s.ctx(trusted), intent, 'entry')).map((d) => d.code);
     for (const trusted of [true, false]) {
       expect(await codes(trusted, sell('11'))).toContain('SHORT_NOT_ALLOWED');
       expect(await codes(trusted, sell('10'))).toEqual([]);

@@ -138,6 +138,21 @@ await describeStore('store: commands', (h) => {
     expect(ids(await h.store.commands.list(profile, { limit: 2 }))).toEqual([c3.id, c2.id]);
   });
 
+  it('lists commands oldest first on request, with filters and limit', async () => {
+    const profile = newProfile();
+    const c1 = makeCommand(profile, { createdAt: at(1) });
+    const c2 = makeCommand(profile, { createdAt: at(2), type: 'kill_switch' });
+    const c3 = makeCommand(profile, { createdAt: at(3) });
+    for (const c of [c3, c1, c2]) await h.store.commands.create(c);
+    await h.store.commands.claim(profile, c1.id, at(4));
+    const ids = (list: { id: string }[]) => list.map((c) => c.id);
+    expect(ids(await h.store.commands.list(profile, { order: 'oldest' }))).toEqual([c1.id, c2.id, c3.id]);
+    expect(
+      ids(await h.store.commands.list(profile, { order: 'oldest', status: 'queued', limit: 1 })),
+    ).toEqual([c2.id]);
+    expect(ids(await h.store.commands.list(profile, { order: 'newest', limit: 1 }))).toEqual([c3.id]);
+  });
+
   it('counts commands by type and status, per profile', async () => {
     const profile = newProfile();
     const c1 = makeCommand(profile, { createdAt: at(1) });

@@ -88,50 +88,8 @@ await describeStore('store: audit chain', (h) => {
   });
 });
 
-await describeStore('store: lease, heartbeat, watermarks', (h) => {
-  it('grants a free lease, renews it for its holder and refuses another holder', async () => {
-    const profile = newProfile();
-    expect(await h.store.leases.get(profile)).toBeNull();
-    expect(await h.store.leases.acquire(profile, 'engine-a', T0, at(30))).toBe(true);
-    expect(await h.store.leases.acquire(profile, 'engine-a', at(10), at(40))).toBe(true);
-    expect(await h.store.leases.acquire(profile, 'engine-b', at(20), at(50))).toBe(false);
-    expect(await h.store.leases.get(profile)).toEqual({
-      profileId: profile,
-      holder: 'engine-a',
-      expiresAt: at(40),
-    });
-  });
-
-  it('grants an expired lease to another holder', async () => {
-    const profile = newProfile();
-    await h.store.leases.acquire(profile, 'engine-a', T0, at(30));
-    expect(await h.store.leases.acquire(profile, 'engine-b', at(30.5), at(60))).toBe(true);
-    expect((await h.store.leases.get(profile))?.holder).toBe('engine-b');
-  });
-
-  it('releases only our own lease', async () => {
-    const profile = newProfile();
-    await h.store.leases.acquire(profile, 'engine-a', T0, at(30));
-    await h.store.leases.release(profile, 'engine-b');
-    expect((await h.store.leases.get(profile))?.holder).toBe('engine-a');
-    await h.store.leases.release(profile, 'engine-a');
-    expect(await h.store.leases.get(profile)).toBeNull();
-  });
-
-  it('grants a contested lease to exactly one of two processes', async (ctx) => {
-    // A second process cannot open sqlite::memory: (each handle is its own database).
-    if (!h.shared) ctx.skip();
-    const other = await h.openSecond();
-    for (let round = 0; round < 5; round++) {
-      const profile = newProfile();
-      const results = await Promise.all([
-        h.store.leases.acquire(profile, 'engine-a', T0, at(30)),
-        other.leases.acquire(profile, 'engine-b', T0, at(30)),
-      ]);
-      expect(results.filter(Boolean)).toHaveLength(1);
-    }
-  });
-
+// The lease and its fencing token: test/storage/lease.contract.test.ts.
+await describeStore('store: heartbeat, watermarks', (h) => {
   it('keeps the latest heartbeat per profile', async () => {
     const profile = newProfile();
     expect(await h.store.heartbeats.read(profile)).toBeNull();

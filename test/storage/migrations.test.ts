@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/adapters/storage/database.js';
 import { MigrationError, PendingMigrationsError } from '../../src/adapters/storage/errors.js';
-import { openStore } from '../../src/adapters/storage/kysely-store.js';
+import { createStore, openStore } from '../../src/adapters/storage/kysely-store.js';
 import { MIGRATIONS } from '../../src/adapters/storage/migrations/provider.js';
 import { assertMigrated, migrateToLatest, pendingMigrations } from '../../src/adapters/storage/migrator.js';
 import { serviceSuite } from '../support/services.js';
@@ -98,6 +98,26 @@ function migrationSuite(target: TargetName): void {
       // Kysely runs one batch in one transaction: the migrations before the broken one roll back too.
       expect(await pendingMigrations(db, broken)).toEqual([...ALL, '9999-broken']);
       await expect(assertMigrated(db, broken)).rejects.toThrow(/9999-broken/);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('keeps a lease stored before 0007 as expired, so the next engine takes it over with token 1', async () => {
+    const { db } = await fresh();
+    const before0007 = {
+      getMigrations: async () =>
+        Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < '0007')),
+    };
+    try {
+      await migrateToLatest(db, before0007);
+      const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+      await sql`insert into engine_lease (profile_id, holder, expires_at, expires_at_key)
+        values ('p1', 'old-engine', ${expiresAt}, ${expiresAt})`.execute(db);
+      expect(await migrateToLatest(db)).toEqual({ applied: ['0007-lease-fencing'] });
+      const store = createStore(db);
+      expect(await store.leases.get('p1')).toMatchObject({ holder: 'old-engine', token: 0 });
+      expect(await store.leases.take('p1', 'new-engine', 30_000)).toMatchObject({ token: 1 });
     } finally {
       await db.destroy();
     }

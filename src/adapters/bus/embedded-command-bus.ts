@@ -11,7 +11,9 @@
  * - the handler resolving acknowledges the entry; rejecting leaves it claimed until the timeout
  *   (a natural back-off); an entry that would be delivered more than `maxDeliveries` times is
  *   marked dead instead (the dead letters) and never delivered again;
- * - acknowledged entries are pruned after `retainAckedMs`; dead ones are kept for inspection.
+ * - acknowledged entries are pruned after `retainAckedMs`; dead ones are kept for inspection;
+ * - the visibility timeout is compared across processes, so it is read from the store's clock
+ *   (store-clock.ts: the server's on Postgres, this host's on SQLite), never a host's own clock.
  *
  * The bus does not own the database handle: `close` stops consumers, the caller destroys `db`.
  */
@@ -24,8 +26,9 @@ import type {
   Delivery,
   DeliveryHandler,
 } from '../../ports/command-bus.js';
-import type { Database } from '../storage/database.js';
+import { type Database, dialectOf } from '../storage/database.js';
 import { timeKey } from '../storage/row-values.js';
+import { storeNowMs } from '../storage/store-clock.js';
 
 export interface EmbeddedCommandBusOptions {
   db: Kysely<Database>;
@@ -33,13 +36,25 @@ export interface EmbeddedCommandBusOptions {
   claimIdleMs?: number;
   pollMs?: number;
   retainAckedMs?: number;
-  /** Milliseconds since the epoch (injectable for tests). */
+  /**
+   * Milliseconds since the epoch (injectable for tests). Default: the store's clock, the
+   * database server's on Postgres (one round trip per claim), Date.now() on SQLite.
+   */
   now?: () => number;
   onError?: (error: unknown) => void;
 }
 
-type Settings = Required<Omit<EmbeddedCommandBusOptions, 'onError'>> &
-  Pick<EmbeddedCommandBusOptions, 'onError'>;
+type Settings = Required<Omit<EmbeddedCommandBusOptions, 'onError' | 'now'>> &
+  Pick<EmbeddedCommandBusOptions, 'onError'> & {
+    /** The clock every claim, acknowledgement and prune reads. */
+    clock: () => Promise<number>;
+  };
+
+function clockFor(db: Kysely<Database>, now: (() => number) | undefined): () => Promise<number> {
+  if (now !== undefined) return async () => now();
+  if (dialectOf(db) === 'postgres') return () => storeNowMs(db);
+  return async () => Date.now();
+}
 
 /** One wake-up channel per database handle, so two buses on one handle wake each other. */
 const channels = new WeakMap<Kysely<Database>, EventEmitter>();
@@ -63,13 +78,14 @@ export class EmbeddedCommandBus implements CommandBus {
   #closed = false;
 
   constructor(options: EmbeddedCommandBusOptions) {
+    const { now, ...rest } = options;
     this.#s = {
       maxDeliveries: 5,
       claimIdleMs: 30_000,
       pollMs: 500,
       retainAckedMs: 3_600_000,
-      now: Date.now,
-      ...options,
+      ...rest,
+      clock: clockFor(options.db, now),
     };
     this.#channel = channelFor(options.db);
   }
@@ -217,7 +233,8 @@ class EmbeddedConsumer implements Consumer {
   /** Claims the oldest ready entry (compare-and-set); null when none is ready. */
   async #claimNext(): Promise<Claimed | null> {
     for (let attempt = 0; attempt < 10; attempt += 1) {
-      const nowKey = keyAt(this.s.now());
+      const now = await this.s.clock();
+      const nowKey = keyAt(now);
       const row = await this.s.db
         .selectFrom('bus_entries')
         .selectAll()
@@ -234,9 +251,9 @@ class EmbeddedConsumer implements Consumer {
         .set({
           delivery_count: count,
           claimed_by: this.name,
-          claimed_until_key: keyAt(this.s.now() + this.s.claimIdleMs),
+          claimed_until_key: keyAt(now + this.s.claimIdleMs),
           ...(count > this.s.maxDeliveries
-            ? { state: 'dead', finished_at: new Date(this.s.now()).toISOString() }
+            ? { state: 'dead', finished_at: new Date(now).toISOString() }
             : {}),
         })
         .where('seq', '=', row.seq)
@@ -267,9 +284,10 @@ class EmbeddedConsumer implements Consumer {
       this.#inHandler = false;
     }
     if (this.#stopped) return; // a stopped consumer never acknowledges: it may have died mid-command
+    const finishedAt = new Date(await this.s.clock()).toISOString();
     await this.s.db
       .updateTable('bus_entries')
-      .set({ state: 'acked', finished_at: new Date(this.s.now()).toISOString(), claimed_until_key: null })
+      .set({ state: 'acked', finished_at: finishedAt, claimed_until_key: null })
       .where('seq', '=', seq)
       .where('state', '=', 'pending')
       .execute();
@@ -277,7 +295,7 @@ class EmbeddedConsumer implements Consumer {
 
   /** Deletes acknowledged entries older than retainAckedMs, at most once a minute. */
   async #prune(): Promise<void> {
-    const now = this.s.now();
+    const now = await this.s.clock();
     if (now - this.#lastPrune < 60_000) return;
     this.#lastPrune = now;
     await this.s.db

@@ -4,6 +4,12 @@
  * terminal state is stored). Entries left pending by a dead consumer are reclaimed after
  * `claimIdleMs`; an entry delivered more than `maxDeliveries` times goes to a dead-letter stream
  * instead of looping forever. The stream is capped (approximately) at `maxLength` entries.
+ *
+ * Redis may lose its data (a restart without persistence): a consumer that gets NOGROUP
+ * recreates the stream and its group (MKSTREAM, from id 0, so entries published since the
+ * restart are delivered too) instead of looping on the error; `healthy()` is false while Redis is
+ * unreachable or a consumer's latest attempt failed. The bus is never the only copy of a
+ * command: the engine re-reads queued commands from the database.
  */
 import { Redis } from 'ioredis';
 import type {
@@ -98,6 +104,7 @@ export class RedisCommandBus implements CommandBus {
   }
 
   async healthy(): Promise<boolean> {
+    for (const consumer of this.#consumers) if (consumer.failing) return false;
     try {
       await ready(this.#redis, 1_000);
       return (await withTimeout(this.#redis.ping(), 1_000)) === 'PONG';
@@ -148,6 +155,9 @@ class RedisConsumer implements Consumer {
     if (!this.#inHandler) await this.#loop;
   }
 
+  /** True while the latest attempt to read (or handle) failed, until one succeeds again. */
+  failing = false;
+
   async #run(): Promise<void> {
     while (!this.#stopped) {
       try {
@@ -155,8 +165,12 @@ class RedisConsumer implements Consumer {
         await this.#ensureGroup();
         await this.#reclaim();
         await this.#readNew();
+        this.failing = false;
       } catch (error) {
         if (this.#stopped) return;
+        this.failing = true;
+        // Redis lost the stream or the group (restarted empty): create both again next time.
+        if (isNoGroup(error)) this.#groupReady = false;
         this.s.onError?.(error);
         await new Promise((r) => setTimeout(r, 250));
       }
@@ -165,6 +179,7 @@ class RedisConsumer implements Consumer {
 
   #groupReady = false;
 
+  /** Creates the stream (MKSTREAM) and the group from id 0 unless this consumer did already. */
   async #ensureGroup(): Promise<void> {
     if (this.#groupReady) return;
     try {
@@ -244,6 +259,11 @@ class RedisConsumer implements Consumer {
     if (this.#stopped) return; // a stopped consumer never acknowledges: it may have died mid-command
     await this.redis.xack(this.s.stream, this.s.group, id);
   }
+}
+
+/** Redis's answer when the stream or its consumer group does not exist (any command). */
+function isNoGroup(error: unknown): boolean {
+  return /\bNOGROUP\b/.test(error instanceof Error ? error.message : String(error));
 }
 
 /** Waits until the connection is ready, so a dead Redis fails fast instead of queueing commands. */

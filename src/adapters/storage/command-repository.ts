@@ -2,7 +2,9 @@
  * Commands. `create` is idempotent per (profile, idempotency key): the insert does nothing on a
  * conflict and the existing command is read back, which also settles a concurrent race.
  * `claim` and `finish` are compare-and-set updates that follow core's lifecycle, so a terminal
- * command is never left and a redelivered command is never finished twice.
+ * command is never left and a redelivered command is never finished twice. Given a fence, the
+ * same UPDATE also requires that the fence still holds the lease (lease-repository.ts), so an
+ * engine that lost its lease changes nothing (StaleFenceError).
  */
 import type { Selectable } from 'kysely';
 import {
@@ -15,9 +17,10 @@ import {
   isTerminalCommandStatus,
 } from '../../core/command.js';
 import type { Timestamp } from '../../core/time.js';
-import type { CommandCount, CommandListQuery, CommandRepository } from '../../ports/store.js';
+import type { CommandCount, CommandListQuery, CommandRepository, Fence } from '../../ports/store.js';
 import type { CommandsTable } from './commands.table.js';
 import type { Db } from './database.js';
+import { fenceHoldsSql, guardLease } from './lease-repository.js';
 import { fromJson, fromJsonOrNull, oneOf, timeKey, toJson } from './row-values.js';
 
 type CommandRow = Selectable<CommandsTable>;
@@ -104,31 +107,41 @@ export async function getCommand(db: Db, profileId: string, id: string): Promise
   return row ? rowToCommand(row) : null;
 }
 
-/** Commands newest first. */
+/** Commands newest first (or oldest first with `order: 'oldest'`). */
 export async function listCommands(
   db: Db,
   profileId: string,
   query: CommandListQuery = {},
 ): Promise<Command[]> {
+  const direction = query.order === 'oldest' ? 'asc' : 'desc';
   const rows = await db
     .selectFrom('commands')
     .selectAll()
     .where('profile_id', '=', profileId)
     .$if(query.status !== undefined, (q) => q.where('status', '=', query.status as CommandStatus))
     .$if(query.type !== undefined, (q) => q.where('type', '=', query.type as string))
-    .orderBy('created_at_key', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('created_at_key', direction)
+    .orderBy('id', direction)
     .$if(query.limit !== undefined, (q) => q.limit(query.limit as number))
     .execute();
   return rows.map(rowToCommand);
 }
 
-/** queued|running -> running with one more attempt; null when terminal or unknown. */
+/** Throws StaleFenceError when a fenced write changed nothing because the fence no longer holds. */
+async function assertFenceHeld(db: Db, profileId: string, fence: Fence | undefined): Promise<void> {
+  if (fence !== undefined) await guardLease(db, profileId, fence);
+}
+
+/**
+ * queued|running -> running with one more attempt; null when terminal or unknown. With a fence,
+ * StaleFenceError (nothing changed) unless it holds.
+ */
 export async function claimCommand(
   db: Db,
   profileId: string,
   id: string,
   at: Timestamp,
+  fence?: Fence,
 ): Promise<Command | null> {
   const row = await db
     .updateTable('commands')
@@ -136,14 +149,18 @@ export async function claimCommand(
     .where('profile_id', '=', profileId)
     .where('id', '=', id)
     .where('status', 'in', ['queued', 'running'])
+    .$if(fence !== undefined, (q) => q.where(fenceHoldsSql(db, profileId, fence as Fence)))
     .returningAll()
     .executeTakeFirst();
-  return row ? rowToCommand(row) : null;
+  if (row) return rowToCommand(row);
+  await assertFenceHeld(db, profileId, fence);
+  return null;
 }
 
 /**
  * Records a terminal outcome exactly once; null when the command is already terminal (or
- * unknown). A transition the lifecycle forbids (queued -> succeeded) is a programmer error.
+ * unknown). A transition the lifecycle forbids (queued -> succeeded) is a programmer error. With
+ * a fence, StaleFenceError (nothing changed) unless it holds.
  */
 export async function finishCommand(
   db: Db,
@@ -151,6 +168,7 @@ export async function finishCommand(
   id: string,
   outcome: CommandOutcome,
   at: Timestamp,
+  fence?: Fence,
 ): Promise<Command | null> {
   const from = COMMAND_STATUSES.filter((s) => canTransitionCommand(s, outcome.status));
   const error = outcome.status === 'succeeded' ? null : outcome.error;
@@ -167,9 +185,11 @@ export async function finishCommand(
     .where('profile_id', '=', profileId)
     .where('id', '=', id)
     .where('status', 'in', from)
+    .$if(fence !== undefined, (q) => q.where(fenceHoldsSql(db, profileId, fence as Fence)))
     .returningAll()
     .executeTakeFirst();
   if (row) return rowToCommand(row);
+  await assertFenceHeld(db, profileId, fence);
   const current = await getCommand(db, profileId, id);
   if (current === null || isTerminalCommandStatus(current.status)) return null;
   throw new Error(`command ${id}: ${current.status} -> ${outcome.status} is not allowed`);
@@ -191,8 +211,8 @@ export function commandRepository(db: Db): CommandRepository {
     create: (command) => createCommand(db, command),
     get: (profileId, id) => getCommand(db, profileId, id),
     list: (profileId, query) => listCommands(db, profileId, query),
-    claim: (profileId, id, at) => claimCommand(db, profileId, id, at),
-    finish: (profileId, id, outcome, at) => finishCommand(db, profileId, id, outcome, at),
+    claim: (profileId, id, at, fence) => claimCommand(db, profileId, id, at, fence),
+    finish: (profileId, id, outcome, at, fence) => finishCommand(db, profileId, id, outcome, at, fence),
     counts: (profileId) => countCommands(db, profileId),
   };
 }

@@ -1,13 +1,20 @@
 /**
  * Drafts and the trading state. `confirmDraft` is a compare-and-set (staged -> confirmed), so
- * two confirmations of one draft can never both succeed.
+ * two confirmations of one draft can never both succeed. A fenced trading-state change is one
+ * upsert that applies only while the fence holds the lease (else StaleFenceError, nothing stored).
  */
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { DRAFT_STATUSES, type Draft, type DraftStatus } from '../../core/draft.js';
 import { TRADING_STATES, type TradingStateRecord } from '../../core/trading-state.js';
-import type { DraftRepository, TradingStateRepository } from '../../ports/store.js';
+import {
+  type DraftRepository,
+  type Fence,
+  StaleFenceError,
+  type TradingStateRepository,
+} from '../../ports/store.js';
 import type { DraftsTable, TradingStateTable } from './commands.table.js';
 import type { Db } from './database.js';
+import { fenceHoldsSql } from './lease-repository.js';
 import { fromJson, oneOf, timeKey, toJson } from './row-values.js';
 
 export function rowToDraft(row: Selectable<DraftsTable>): Draft {
@@ -107,13 +114,29 @@ export async function getTradingState(db: Db, profileId: string): Promise<Tradin
   return row ? rowToTradingState(row) : null;
 }
 
-export async function setTradingState(db: Db, r: TradingStateRecord): Promise<void> {
+/** Stores the trading state; with a fence, only while it holds the lease (else StaleFenceError). */
+export async function setTradingState(db: Db, r: TradingStateRecord, fence?: Fence): Promise<void> {
+  if (fence !== undefined) return setTradingStateFenced(db, r, fence);
   const changes = { state: r.state, reason: r.reason, changed_by: r.changedBy, changed_at: r.changedAt };
   await db
     .insertInto('trading_state')
     .values({ profile_id: r.profileId, ...changes })
     .onConflict((oc) => oc.column('profile_id').doUpdateSet(changes))
     .execute();
+}
+
+async function setTradingStateFenced(db: Db, r: TradingStateRecord, fence: Fence): Promise<void> {
+  const { rows } = await sql<{ profile_id: string }>`
+    insert into trading_state (profile_id, state, reason, changed_by, changed_at)
+    select ${r.profileId}, ${r.state}, ${r.reason}, ${r.changedBy}, ${r.changedAt}
+    where ${fenceHoldsSql(db, r.profileId, fence)}
+    on conflict (profile_id) do update set
+      state = excluded.state,
+      reason = excluded.reason,
+      changed_by = excluded.changed_by,
+      changed_at = excluded.changed_at
+    returning profile_id`.execute(db);
+  if (rows.length === 0) throw new StaleFenceError(r.profileId, fence);
 }
 
 export function draftRepository(db: Db): DraftRepository {
@@ -128,6 +151,6 @@ export function draftRepository(db: Db): DraftRepository {
 export function tradingStateRepository(db: Db): TradingStateRepository {
   return {
     get: (profileId) => getTradingState(db, profileId),
-    set: (record) => setTradingState(db, record),
+    set: (record, fence) => setTradingState(db, record, fence),
   };
 }

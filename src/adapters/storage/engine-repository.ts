@@ -1,66 +1,12 @@
 /**
- * The engine's coordination rows. The lease is taken by one SQL statement (insert, or update only
- * when the lease is expired or already ours), so two engines racing for a profile cannot both
- * win, whether they share a process or not. Heartbeats and watermarks are plain upserts.
+ * The engine's heartbeat and named watermarks: plain upserts per profile. (The lease, with its
+ * fencing token, lives in lease-repository.ts.)
  */
 import type { Selectable } from 'kysely';
-import type { Timestamp } from '../../core/time.js';
-import type {
-  Heartbeat,
-  HeartbeatRepository,
-  Lease,
-  LeaseRepository,
-  WatermarkRepository,
-} from '../../ports/store.js';
+import type { Heartbeat, HeartbeatRepository, WatermarkRepository } from '../../ports/store.js';
 import type { Db } from './database.js';
 import type { EngineHeartbeatTable } from './engine.table.js';
-import { fromJson, oneOf, timeKey, toJson } from './row-values.js';
-
-/** Takes or renews the lease when it is free, expired (at or before `now`) or held by `holder`. */
-export async function acquireLease(
-  db: Db,
-  profileId: string,
-  holder: string,
-  now: Timestamp,
-  expiresAt: Timestamp,
-): Promise<boolean> {
-  const values = { holder, expires_at: expiresAt, expires_at_key: timeKey(expiresAt) };
-  const row = await db
-    .insertInto('engine_lease')
-    .values({ profile_id: profileId, ...values })
-    .onConflict((oc) =>
-      oc
-        .column('profile_id')
-        .doUpdateSet(values)
-        .where((eb) =>
-          eb.or([
-            eb('engine_lease.holder', '=', holder),
-            eb('engine_lease.expires_at_key', '<=', timeKey(now)),
-          ]),
-        ),
-    )
-    .returning('holder')
-    .executeTakeFirst();
-  return row?.holder === holder;
-}
-
-/** Releases the lease only when `holder` holds it. */
-export async function releaseLease(db: Db, profileId: string, holder: string): Promise<void> {
-  await db
-    .deleteFrom('engine_lease')
-    .where('profile_id', '=', profileId)
-    .where('holder', '=', holder)
-    .execute();
-}
-
-export async function getLease(db: Db, profileId: string): Promise<Lease | null> {
-  const row = await db
-    .selectFrom('engine_lease')
-    .select(['profile_id', 'holder', 'expires_at'])
-    .where('profile_id', '=', profileId)
-    .executeTakeFirst();
-  return row ? { profileId: row.profile_id, holder: row.holder, expiresAt: row.expires_at } : null;
-}
+import { fromJson, oneOf, toJson } from './row-values.js';
 
 export function rowToHeartbeat(row: Selectable<EngineHeartbeatTable>): Heartbeat {
   return {
@@ -121,14 +67,6 @@ export async function setWatermark(db: Db, profileId: string, key: string, value
     .values({ profile_id: profileId, key, value })
     .onConflict((oc) => oc.columns(['profile_id', 'key']).doUpdateSet({ value }))
     .execute();
-}
-
-export function leaseRepository(db: Db): LeaseRepository {
-  return {
-    acquire: (profileId, holder, now, expiresAt) => acquireLease(db, profileId, holder, now, expiresAt),
-    release: (profileId, holder) => releaseLease(db, profileId, holder),
-    get: (profileId) => getLease(db, profileId),
-  };
 }
 
 export function heartbeatRepository(db: Db): HeartbeatRepository {

@@ -8,7 +8,15 @@ export {
   dialectOf,
 } from './database.js';
 export { type DatabaseTarget, maskDatabaseUrl, parseDatabaseUrl } from './database-url.js';
-export { DatabaseUrlError, MigrationError, PendingMigrationsError, StorageDataError } from './errors.js';
+export {
+  DatabaseUrlError,
+  isDatabaseUnavailable,
+  MigrationError,
+  PendingMigrationsError,
+  StorageDataError,
+} from './errors.js';
 export { createRepositories, createStore, type OpenStoreOptions, openStore } from './kysely-store.js';
 export { MIGRATIONS } from './migrations/provider.js';
 export { assertMigrated, migrateToLatest, pendingMigrations } from './migrator.js';
+export { POSTGRES_DEFAULTS, type PostgresOptions } from './postgres-dialect.js';
+export { storeNow, storeNowMs } from './store-clock.js';

@@ -1,8 +1,9 @@
 /**
  * The Store port on Kysely. `createStore` binds every repository to the database handle;
  * `transaction` binds fresh ones to a transaction, so the whole unit of work commits or rolls
- * back together. `openStore` is what a process calls at startup: open, refuse pending
- * migrations (or apply them when asked explicitly), and hand back the store.
+ * back together; `now` is the store's clock (store-clock.ts). `openStore` is what a process
+ * calls at startup: open, refuse pending migrations (or apply them when asked explicitly), and
+ * hand back the store.
  */
 import type { Kysely } from 'kysely';
 import type { Repositories, Store } from '../../ports/store.js';
@@ -11,12 +12,14 @@ import { auditRepository } from './audit-repository.js';
 import { commandRepository } from './command-repository.js';
 import { createDatabase, type Database, type DatabaseOptions, type Db, dialectOf } from './database.js';
 import { draftRepository, tradingStateRepository } from './draft-repository.js';
-import { heartbeatRepository, leaseRepository, watermarkRepository } from './engine-repository.js';
+import { heartbeatRepository, watermarkRepository } from './engine-repository.js';
 import { fillRepository } from './fill-repository.js';
+import { leaseRepository } from './lease-repository.js';
 import { marketDataRepository } from './market-data-repository.js';
 import { assertMigrated, migrateToLatest } from './migrator.js';
 import { orderRepository } from './order-repository.js';
 import { positionRepository } from './position-repository.js';
+import { storeNow } from './store-clock.js';
 
 export function createRepositories(db: Db): Repositories {
   return {
@@ -44,6 +47,7 @@ export function createStore(db: Kysely<Database>): Store {
   return {
     ...createRepositories(db),
     dialect: dialectOf(db),
+    now: () => storeNow(db),
     transaction: (work) => db.transaction().execute((trx) => work(createRepositories(trx))),
     close: () => db.destroy(),
   };

@@ -11,7 +11,7 @@ import type { Logger } from '../../logging/logger.js';
 import type { Broker } from '../../ports/broker.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Notifier } from '../../ports/notifier.js';
-import type { Store } from '../../ports/store.js';
+import type { Fence, Store } from '../../ports/store.js';
 import type { SafetyContext } from '../safety/safety-context.js';
 
 export interface CommandContext {
@@ -38,6 +38,11 @@ export interface CommandContext {
   ledgerCaughtUp?: () => Promise<boolean>;
   /** Risk limits, trading-state control, kill switch, audit and notify (execution safety). */
   safety?: SafetyContext;
+  /**
+   * The lease fence command state changes are made under (claim, finish); throws when the lease
+   * is lost. Absent only in tests without a lease.
+   */
+  fence?: () => Fence;
 }
 
 export type CommandHandler = (ctx: CommandContext, command: Command) => Promise<CommandOutcome>;

@@ -1,52 +1,66 @@
 /**
  * The command consumer's exactly-once discipline. For each delivery: load the command; a terminal
- * one is acknowledged without effect; an order command past its expiry is finished `expired`
- * without effect; otherwise claim it (compare-and-set), run its handler, finish it (compare-and-
- * set, with its audit event in the same transaction) and only then acknowledge (resolve). If the
- * outcome cannot be stored the delivery is rejected and comes back; the handler then finds the
- * order by its client order id instead of placing it again.
+ * one is acknowledged without effect; one this engine is already running (the bus and the
+ * database sweep may both hand it over) is joined, never run twice; otherwise claim it (compare-
+ * and-set, under the lease fence), run its handler, finish it (compare-and-set under the fence,
+ * with its audit event in the same transaction) and only then acknowledge (resolve).
+ *
+ * Not finished, and so not acknowledged (the delivery comes back, or the next lease holder
+ * resumes the command): a lost lease (LeaseLostError, StaleFenceError: another engine owns the
+ * profile now), an earlier attempt's outcome that could not be learnt (OutcomeUnknownError), an
+ * outcome that cannot be stored. A redelivered order command then finds the order by its client
+ * order id instead of placing it again. Expiry is the order handler's to decide, after that lookup
+ * (submit-order.ts), so an order the broker accepted is never recorded expired.
  */
 import type { Command, CommandOutcome } from '../../core/command.js';
 import { isTerminalCommandStatus } from '../../core/command.js';
-import { compareTimestamps } from '../../core/time.js';
 import type { Delivery } from '../../ports/command-bus.js';
 import type { CommandContext } from './command-context.js';
-import { type CommandRegistry, DETACHED_COMMANDS, ORDER_COMMANDS } from './registry.js';
+import { type CommandRegistry, DETACHED_COMMANDS } from './registry.js';
 
 /** An outcome with this error code is not stored: the engine stopped, the command stays running. */
 export const NOT_FINISHED = 'engine_stopping';
 
 export class CommandExecutor {
+  /** Commands this engine is running now, by id (a second delivery joins the first). */
+  readonly #running = new Map<string, Promise<void>>();
+  /** Commands this engine claimed in its current life (a former lease holder's are not here). */
+  readonly #claimed = new Set<string>();
+
   constructor(
     private readonly ctx: CommandContext,
     private readonly registry: CommandRegistry,
   ) {}
 
+  /** Whether this engine claimed the command (it runs it, or has run it). */
+  claimedHere(id: string): boolean {
+    return this.#claimed.has(id);
+  }
+
   /** Handles one delivery; resolving acknowledges it. */
   async handle(delivery: Delivery): Promise<void> {
-    const { store, profileId, clock, log } = this.ctx;
     const id = delivery.envelope.commandId;
+    const current = this.#running.get(id);
+    if (current) return current;
+    const work = this.#handle(id).finally(() => this.#running.delete(id));
+    this.#running.set(id, work);
+    return work;
+  }
+
+  async #handle(id: string): Promise<void> {
+    const { store, profileId, clock, log } = this.ctx;
     const command = await store.commands.get(profileId, id);
     if (!command) {
       log.warn({ commandId: id }, 'delivery for an unknown command acknowledged without effect');
       return;
     }
     if (isTerminalCommandStatus(command.status)) return;
-    const now = clock.timestamp();
-    if (
-      ORDER_COMMANDS.has(command.type) &&
-      command.expiresAt &&
-      compareTimestamps(now, command.expiresAt) > 0
-    ) {
-      await this.#finish(command, {
-        status: 'expired',
-        error: { code: 'expired', message: 'expired before it ran' },
-      });
-      return;
-    }
-    const claimed = await store.commands.claim(profileId, id, now);
+    const claimed = await store.commands.claim(profileId, id, clock.timestamp(), this.ctx.fence?.());
     if (!claimed) return;
+    this.#claimed.add(id);
     if (DETACHED_COMMANDS.has(claimed.type)) {
+      // The handler's synchronous part runs now (the kill switch closes the submission gate
+      // before this delivery is acknowledged); the rest finishes in the background.
       this.detached = this.#run(claimed)
         .then((outcome) =>
           'error' in outcome && outcome.error.code === NOT_FINISHED
@@ -73,6 +87,7 @@ export class CommandExecutor {
     try {
       return await handler(this.ctx, command);
     } catch (error) {
+      if (isNotAnOutcome(error)) throw error;
       this.ctx.log.error({ err: error, commandId: command.id }, 'command handler failed');
       const message = error instanceof Error ? error.message : String(error);
       return { status: 'failed', error: { code: 'internal_error', message } };
@@ -82,8 +97,9 @@ export class CommandExecutor {
   async #finish(command: Command, outcome: CommandOutcome): Promise<void> {
     const { store, profileId, clock, log } = this.ctx;
     const at = clock.timestamp();
+    const fence = this.ctx.fence?.();
     const finished = await store.transaction(async (tx) => {
-      const done = await tx.commands.finish(profileId, command.id, outcome, at);
+      const done = await tx.commands.finish(profileId, command.id, outcome, at, fence);
       if (!done) return null;
       await tx.audit.append({
         profileId,
@@ -107,4 +123,11 @@ export class CommandExecutor {
       'command finished',
     );
   }
+}
+
+/** Errors that mean "leave the command to whoever can finish it", never a recorded failure. */
+const NOT_AN_OUTCOME = new Set(['LeaseLostError', 'StaleFenceError', 'OutcomeUnknownError']);
+
+export function isNotAnOutcome(error: unknown): boolean {
+  return error instanceof Error && NOT_AN_OUTCOME.has(error.name);
 }

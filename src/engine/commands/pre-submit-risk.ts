@@ -32,9 +32,12 @@
 import type { DecimalString } from '../../core/decimal.js';
 import type { RiskCheckResult } from '../../core/draft.js';
 import type { OrderIntent } from '../../core/order-request.js';
+import { DENIAL_CODES, type DenialCode } from '../../core/risk/denial-codes.js';
 import { assessOrder } from '../../core/risk/risk-engine.js';
 import type { RiskContext } from '../../core/risk/risk-types.js';
 import type { Asset, MarketClock, Quote, RequestLane, RequestOptions } from '../../ports/broker.js';
+import { StaleFenceError } from '../../ports/store.js';
+import { LeaseLostError } from '../lease.js';
 import { marketSession } from '../market-data.js';
 import { freshAsset, freshClock, freshQuote } from '../safety/market-cache.js';
 import type { CommandContext } from './command-context.js';
@@ -117,12 +120,36 @@ export async function gatherFreshContext(
   };
 }
 
-export async function riskDenials(
+function denied(code: DenialCode, check: string, message: string): RiskCheckResult {
+  return { check, passed: false, code, message };
+}
+
+/**
+ * THE pre-submit gate, fail-closed: the effective trading state, then the risk checks on fresh
+ * context. Returns the denied checks (empty = allowed), every code from core's catalogue. No risk
+ * context wired, or facts that cannot be read, deny (RISK_CONTEXT_UNAVAILABLE): the engine never
+ * sends an order it could not check. A lost lease is not a denial: it propagates.
+ */
+export async function preSubmitDenials(
   ctx: CommandContext,
   intent: OrderIntent,
   lane: RequestLane,
 ): Promise<RiskCheckResult[]> {
-  if (!ctx.safety) return [];
-  const riskCtx = await gatherFreshContext(ctx, intent, lane);
+  if (!ctx.safety) {
+    return [denied('RISK_CONTEXT_UNAVAILABLE', 'risk_context', 'this engine has no risk limits wired')];
+  }
+  if (ctx.tradingState() === 'HALTED') {
+    return [denied('TRADING_HALTED', 'trading_state', DENIAL_CODES.TRADING_HALTED)];
+  }
+  let riskCtx: RiskContext;
+  try {
+    riskCtx = await gatherFreshContext(ctx, intent, lane);
+  } catch (error) {
+    if (error instanceof LeaseLostError || error instanceof StaleFenceError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    return [
+      denied('RISK_CONTEXT_UNAVAILABLE', 'risk_context', `could not read the risk context: ${message}`),
+    ];
+  }
   return assessOrder(riskCtx, ctx.safety.options.risk).verdict.checks.filter((c) => !c.passed);
 }

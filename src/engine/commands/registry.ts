@@ -21,6 +21,3 @@ export function defaultRegistry(): CommandRegistry {
  * resumed at the next start.
  */
 export const DETACHED_COMMANDS: ReadonlySet<CommandType> = new Set(['kill_switch']);
-
-/** Commands that place orders: past their `expiresAt` they are expired instead of run. */
-export const ORDER_COMMANDS: ReadonlySet<CommandType> = new Set(['submit_order']);

@@ -1,21 +1,48 @@
 /**
- * submit_order: places one order, exactly once. The client order id derives from the draft (or
- * the command), so a redelivered command finds the order it already placed instead of placing a
- * second one; an ambiguous outcome (the adapter's lookup by client order id found nothing) is
- * finished `failed` with `submit_ambiguous` and left to the stream and reconciliation: never
- * resubmitted. The enforced trading state gates entries (HALTED: nothing; REDUCING: only orders
- * that shrink a position).
+ * submit_order: places one order, exactly once, and never after a halt.
+ *
+ * In order:
+ * 1. Outcome first. A command claimed before (a redelivery, or one resumed from a dead or paused
+ *    engine) first asks what was already placed under its client order id (ledger, then broker);
+ *    found, it succeeds with that order, whatever its expiry or the trading state say now. Only
+ *    then are expiry and halts decided, so an order the broker accepted is never recorded expired.
+ * 2. Expiry, by the store's clock (the one clock the API used to set it).
+ * 3. Draft integrity: the intent must hash to the content hash the person confirmed (the payload's
+ *    and the stored draft's); a mismatch is refused and audited.
+ * 4. The submission gate (safety/submission-gate.ts): closed by a kill switch, it refuses at once;
+ *    entered, the submission holds it until its order is stored, so a kill switch waits for it.
+ * 5. The one fail-closed pre-submit gate (pre-submit-risk.ts), core's denial codes.
+ * 6. The fenced broker write (../fenced-broker.ts): the lease is proved and the DURABLE trading
+ *    state read right before the call.
+ *
+ * The client order id derives from the draft (or the command), so a second attempt can never
+ * place a second order; an ambiguous outcome is finished `failed` (`submit_ambiguous`) and left to
+ * the stream and reconciliation: never resubmitted. A lost lease is not an outcome: it propagates
+ * and the command is left to the engine that holds the lease.
  */
 import type { Command, CommandOutcome } from '../../core/command.js';
+import { draftContentHash } from '../../core/draft.js';
 import type { Order } from '../../core/order.js';
 import { clientOrderIdFor, type OrderIntent } from '../../core/order-request.js';
+import { compareTimestamps } from '../../core/time.js';
 import { reducesExposure } from '../../core/trading-state.js';
 import { BrokerError } from '../../ports/broker.js';
+import { WriteRefusedError } from '../fenced-broker.js';
 import { type CommandContext, failed, rejected } from './command-context.js';
 import { auditOrder, notifyRejected } from './order-audit.js';
-import { riskDenials } from './pre-submit-risk.js';
+import { preSubmitDenials } from './pre-submit-risk.js';
 
 const REJECTIONS = new Set(['rejected', 'insufficient_buying_power', 'insufficient_qty', 'invalid_request']);
+
+/** The outcome of an earlier attempt could not be learnt: leave the command for a later delivery. */
+export class OutcomeUnknownError extends Error {
+  constructor(clientOrderId: string, cause: unknown) {
+    super(
+      `could not ask the broker whether ${clientOrderId} was already placed (${cause instanceof Error ? cause.message : String(cause)}); retried later`,
+    );
+    this.name = 'OutcomeUnknownError';
+  }
+}
 
 function parseIntent(payload: Readonly<Record<string, unknown>>): OrderIntent | null {
   const intent = payload.intent as Record<string, unknown> | undefined;
@@ -27,10 +54,15 @@ function parseIntent(payload: Readonly<Record<string, unknown>>): OrderIntent | 
   return intent as unknown as OrderIntent;
 }
 
-function succeeded(order: Order): CommandOutcome {
+function succeeded(order: Order, note?: string): CommandOutcome {
   return {
     status: 'succeeded',
-    result: { orderId: order.id, clientOrderId: order.clientOrderId, status: order.status },
+    result: {
+      orderId: order.id,
+      clientOrderId: order.clientOrderId,
+      status: order.status,
+      ...(note ? { note } : {}),
+    },
   };
 }
 
@@ -43,7 +75,27 @@ async function reduces(ctx: CommandContext, intent: OrderIntent): Promise<boolea
 async function alreadyPlaced(ctx: CommandContext, clientOrderId: string): Promise<Order | null> {
   const local = await ctx.store.orders.getByClientOrderId(ctx.profileId, clientOrderId);
   if (local) return local;
-  return ctx.broker.getOrderByClientOrderId(clientOrderId, { lane: 'entry' });
+  try {
+    return await ctx.broker.getOrderByClientOrderId(clientOrderId, { lane: 'entry' });
+  } catch (error) {
+    throw new OutcomeUnknownError(clientOrderId, error);
+  }
+}
+
+/** The confirmed content hash: the payload's, the stored draft's, and the intent's must agree. */
+async function integrityProblem(ctx: CommandContext, command: Command, intent: OrderIntent) {
+  const draftId = typeof command.payload.draftId === 'string' ? command.payload.draftId : null;
+  if (draftId === null) return null;
+  const computed = draftContentHash(ctx.profileId, intent);
+  const draft = await ctx.store.drafts.get(ctx.profileId, draftId);
+  const confirmed = command.payload.contentHash;
+  if (draft !== null && draft.contentHash === computed && confirmed === computed) return null;
+  return {
+    draftId,
+    computed,
+    payloadHash: typeof confirmed === 'string' ? confirmed : null,
+    draftHash: draft?.contentHash ?? null,
+  };
 }
 
 export async function submitOrder(ctx: CommandContext, command: Command): Promise<CommandOutcome> {
@@ -53,21 +105,40 @@ export async function submitOrder(ctx: CommandContext, command: Command): Promis
   const clientOrderId = draftId
     ? clientOrderIdFor('draft', draftId)
     : clientOrderIdFor('command', command.id);
-  const state = ctx.tradingState();
-  const reducing = await reduces(ctx, intent);
-  if (state === 'HALTED') return rejected('trading_halted', 'trading is halted; no new orders');
-  if (state === 'REDUCING' && !reducing) {
-    return rejected(
-      'trading_reducing',
-      'trading is REDUCING (stream down or reduce-only): entries are refused',
-    );
-  }
   if (command.attempts > 1) {
     const existing = await alreadyPlaced(ctx, clientOrderId);
-    if (existing) return succeeded(existing);
+    if (existing) return succeeded(existing, 'placed by an earlier attempt');
   }
-  const lane = reducing ? 'exit' : 'entry';
-  const denials = await riskDenials(ctx, intent, lane);
+  if (command.expiresAt && compareTimestamps(await ctx.store.now(), command.expiresAt) > 0) {
+    return { status: 'expired', error: { code: 'expired', message: 'expired before it ran' } };
+  }
+  const problem = await integrityProblem(ctx, command, intent);
+  if (problem) {
+    const message = 'the order does not match the draft the person confirmed (content hash mismatch)';
+    await auditOrder(ctx, command, 'draft.integrity_failed', clientOrderId, problem, message);
+    return rejected('draft_integrity_failed', message, { clientOrderId, ...problem });
+  }
+  const leave = ctx.safety?.states.gate.enter();
+  if (leave === null) {
+    const message = `${ctx.safety?.states.gate.closedBy ?? 'kill switch'}: trading is HALTED, nothing is sent`;
+    await auditOrder(ctx, command, 'order.denied', clientOrderId, { codes: ['TRADING_HALTED'] }, message);
+    return rejected('TRADING_HALTED', message, { clientOrderId, codes: ['TRADING_HALTED'] });
+  }
+  try {
+    return await gatedSubmit(ctx, command, intent, clientOrderId);
+  } finally {
+    leave?.();
+  }
+}
+
+async function gatedSubmit(
+  ctx: CommandContext,
+  command: Command,
+  intent: OrderIntent,
+  clientOrderId: string,
+): Promise<CommandOutcome> {
+  const lane = (await reduces(ctx, intent)) ? 'exit' : 'entry';
+  const denials = await preSubmitDenials(ctx, intent, lane);
   if (denials.length > 0) {
     const codes = denials.map((d) => d.code ?? d.check);
     const message = denials.map((d) => d.message).join('; ');
@@ -84,28 +155,41 @@ export async function submitOrder(ctx: CommandContext, command: Command): Promis
     });
     return succeeded(order);
   } catch (error) {
+    if (error instanceof WriteRefusedError) {
+      await auditOrder(ctx, command, 'order.denied', clientOrderId, { codes: [error.code] }, error.message);
+      return rejected(error.code, error.message, { clientOrderId, codes: [error.code] });
+    }
     if (!(error instanceof BrokerError)) throw error;
-    if (REJECTIONS.has(error.code)) {
-      await auditOrder(
-        ctx,
-        command,
-        'order.rejected_by_broker',
-        clientOrderId,
-        { code: error.code },
-        error.message,
-      );
-      await notifyRejected(ctx, command, clientOrderId, error.code, error.message);
-      return rejected(error.code, error.message, { clientOrderId });
-    }
-    if (error.code === 'ambiguous') {
-      await auditOrder(ctx, command, 'order.submit_ambiguous', clientOrderId, {}, error.message);
-      await notifyAmbiguous(ctx, command, clientOrderId, error.message);
-      return failed('submit_ambiguous', `${error.message}; reconciliation will settle the order`, {
-        clientOrderId,
-      });
-    }
-    return failed(`broker_${error.code}`, error.message, { clientOrderId });
+    return brokerFailure(ctx, command, clientOrderId, error);
   }
+}
+
+async function brokerFailure(
+  ctx: CommandContext,
+  command: Command,
+  clientOrderId: string,
+  error: BrokerError,
+): Promise<CommandOutcome> {
+  if (REJECTIONS.has(error.code)) {
+    await auditOrder(
+      ctx,
+      command,
+      'order.rejected_by_broker',
+      clientOrderId,
+      { code: error.code },
+      error.message,
+    );
+    await notifyRejected(ctx, command, clientOrderId, error.code, error.message);
+    return rejected(error.code, error.message, { clientOrderId });
+  }
+  if (error.code === 'ambiguous') {
+    await auditOrder(ctx, command, 'order.submit_ambiguous', clientOrderId, {}, error.message);
+    await notifyAmbiguous(ctx, command, clientOrderId, error.message);
+    return failed('submit_ambiguous', `${error.message}; reconciliation will settle the order`, {
+      clientOrderId,
+    });
+  }
+  return failed(`broker_${error.code}`, error.message, { clientOrderId });
 }
 
 async function notifyAmbiguous(

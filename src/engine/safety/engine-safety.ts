@@ -2,8 +2,7 @@
  * The engine's execution-safety part, built once per engine: the trading-state control, the one
  * kill-switch runner, the market-data refresher (also the context's read-only market cache), the
  * daily loss limit (checked after every account sync: HALTED by the engine, notified, and with
- * RISK_FLATTEN_ON_DAILY_LOSS a kill switch run as an engine-originated command), the resumption
- * at startup of a kill switch a dead engine left `running`, the `fill.recorded` audit events of
+ * RISK_FLATTEN_ON_DAILY_LOSS a kill switch run as an engine-originated command), the `fill.recorded` audit events of
  * stream fills (with the originating command's correlation id), and the stream-down notification
  * after NOTIFY_STREAM_DOWN_SECONDS.
  *
@@ -11,7 +10,6 @@
  * `loss_limit_tripped`), so after a person re-arms with `resume` the same day's loss does not halt
  * again at the next sync; a new day (a new last_equity) arms it again.
  */
-import type { Command } from '../../core/command.js';
 import { dec } from '../../core/decimal.js';
 import { dailyLossBreached } from '../../core/risk/risk-engine.js';
 import type { Logger } from '../../logging/logger.js';
@@ -19,7 +17,8 @@ import type { Broker, TradeUpdate } from '../../ports/broker.js';
 import type { Clock, IdGenerator } from '../../ports/clock.js';
 import type { Delivery } from '../../ports/command-bus.js';
 import type { Notifier } from '../../ports/notifier.js';
-import type { Store } from '../../ports/store.js';
+import type { Fence, Store } from '../../ports/store.js';
+import { deliveryOf } from '../command-sweep.js';
 import type { EngineStatus } from '../engine-status.js';
 import { MarketDataRefresher } from '../market-data.js';
 import { KillSwitchRunner } from './kill-switch.js';
@@ -40,6 +39,8 @@ export interface EngineSafetyDeps {
   profileId: string;
   environment: 'paper' | 'live';
   options?: Partial<SafetyOptions>;
+  /** The lease fence trading-state changes are made under (absent only in tests without a lease). */
+  fence?: () => Fence;
 }
 
 type Handle = (delivery: Delivery) => Promise<void>;
@@ -61,29 +62,6 @@ export class EngineSafety {
       assetRefreshMs: options.assetRefreshMs,
     });
     this.context = { options, states, killSwitch, market: this.marketData, audit, notify };
-  }
-
-  /** Resumes every kill switch left `running` (a dead engine's), through the executor. */
-  async resumeKillSwitches(handle: Handle): Promise<number> {
-    const { store, profileId, log } = this.d;
-    const left = await store.commands.list(profileId, { status: 'running', type: 'kill_switch' });
-    for (const command of left) {
-      log.warn({ commandId: command.id }, 'resuming a kill switch left running by a previous engine');
-      await handle(this.#delivery(command));
-    }
-    return left.length;
-  }
-
-  #delivery(command: Command): Delivery {
-    return {
-      envelope: {
-        commandId: command.id,
-        profileId: command.profileId,
-        type: command.type,
-        enqueuedAt: command.createdAt,
-      },
-      deliveryCount: 1,
-    };
   }
 
   /** The daily loss limit, after an account sync. Returns true when it tripped now. */
@@ -143,7 +121,7 @@ export class EngineSafety {
       finishedAt: null,
       expiresAt: null,
     });
-    await handle(this.#delivery(command));
+    await handle(deliveryOf(command));
   }
 
   /** `fill.recorded` for a fill the stream stored, tied to its command's correlation id. */

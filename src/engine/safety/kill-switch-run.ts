@@ -10,7 +10,8 @@ import { type Decimal, ZERO } from '../../core/decimal.js';
 import type { Logger } from '../../logging/logger.js';
 import type { Broker, RequestOptions } from '../../ports/broker.js';
 import type { Clock } from '../../ports/clock.js';
-import type { Store } from '../../ports/store.js';
+import { StaleFenceError, type Store } from '../../ports/store.js';
+import { LeaseLostError } from '../lease.js';
 import type { SafetyOptions } from './safety-options.js';
 import type { AuditInput, NotificationInput } from './safety-types.js';
 import type { TradingStateControl } from './trading-state-control.js';
@@ -131,6 +132,8 @@ export class Run {
       try {
         return { ok: true, value: await fn() };
       } catch (e) {
+        // The lease is gone: another engine owns the profile (and resumes this command).
+        if (e instanceof LeaseLostError || e instanceof StaleFenceError) throw new EngineStoppingError();
         error = e instanceof Error ? e.message : String(e);
         this.d.log.warn({ err: e, what }, 'kill switch: broker call failed');
       }

@@ -6,6 +6,9 @@
  * exponential backoff, and the whole act-then-verify round up to `killSwitchMaxRounds` times,
  * waiting between rounds for the close orders to settle (the trade stream updates the ledger; the
  * wait is bounded, so it works with the stream down). It never reports flat before the broker does.
+ * Serialised with submissions (submission-gate.ts): the gate closes when the command is claimed,
+ * HALTED is made durable, and the run waits for every submission already inside the gate to settle
+ * before it lists anything, so it never reports flat while an order it did not see is on its way.
  * One run at a time per engine: a kill switch requested while one runs joins it and gets the same
  * report. `stop()` makes a run give up at its next step without finishing its command, which stays
  * `running` and is resumed by the next engine start.
@@ -43,8 +46,12 @@ export class KillSwitchRunner {
     return this.#current !== null;
   }
 
-  /** Runs the kill switch for `command`, or joins the one already running. */
+  /**
+   * Runs the kill switch for `command`, or joins the one already running. The submission gate is
+   * closed synchronously, before this returns, so a submission handled right after cannot start.
+   */
   run(command: Command): Promise<KillSwitchReport> {
+    this.d.states.gate.close(`kill switch ${command.id}`);
     if (this.#current) return this.#current;
     const p = this.#execute(command).finally(() => {
       this.#current = null;
@@ -76,6 +83,11 @@ export class KillSwitchRunner {
       correlationId: command.correlationId,
       data: { commandId: command.id },
     });
+    // HALTED is durable and the gate closed: every submission that entered before has to settle
+    // (its order stored, so the broker already shows it) before the first listing.
+    const inFlight = this.d.states.gate.inFlight;
+    await this.d.states.gate.drained();
+    if (inFlight > 0) await run.audit('kill_switch.submissions_settled', { submissions: inFlight });
     const flat = await this.#flatten(run);
     const suspended = flat && this.d.options.suspendBroker ? await this.#suspend(run) : false;
     const report = this.#report(run, flat, suspended, reason);

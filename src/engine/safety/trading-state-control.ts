@@ -1,13 +1,16 @@
 /**
  * Changes the persisted trading state: the new state and its audit event (`trading_state.changed`,
- * with actor, reason and correlation id) are written in one transaction, then the engine's live
- * status follows, so the heartbeat and the command gate see it at once. A change to the state it
- * already has writes nothing.
+ * with actor, reason and correlation id) are written in one transaction, under the engine's lease
+ * fence (a former lease holder cannot change it), then the engine's live status follows, so the
+ * heartbeat and the command gate see it at once. A change to the state it already has writes
+ * nothing. HALTED closes the submission gate BEFORE it is written (nothing can start from then on);
+ * leaving HALTED reopens it only once the new state is stored.
  */
 import type { TradingState } from '../../core/trading-state.js';
 import type { Clock } from '../../ports/clock.js';
-import type { Store } from '../../ports/store.js';
+import type { Fence, Store } from '../../ports/store.js';
 import type { EngineStatus } from '../engine-status.js';
+import { SubmissionGate } from './submission-gate.js';
 
 export interface StateChange {
   actor: string;
@@ -16,8 +19,20 @@ export interface StateChange {
   data?: Record<string, unknown>;
 }
 
+export interface TradingStateDeps {
+  store: Store;
+  clock: Clock;
+  status: EngineStatus;
+  profileId: string;
+  /** The lease fence the write is made under (absent only in tests without a lease). */
+  fence?: () => Fence;
+}
+
 export class TradingStateControl {
-  constructor(private readonly d: { store: Store; clock: Clock; status: EngineStatus; profileId: string }) {}
+  /** Serialises submissions with HALTED (see submission-gate.ts). */
+  readonly gate = new SubmissionGate();
+
+  constructor(private readonly d: TradingStateDeps) {}
 
   get persisted(): TradingState {
     return this.d.status.persistedTradingState;
@@ -26,17 +41,22 @@ export class TradingStateControl {
   /** Sets `state`; returns the previous state, or null when nothing changed. */
   async set(state: TradingState, change: StateChange): Promise<TradingState | null> {
     const { store, clock, status, profileId } = this.d;
+    if (state === 'HALTED') this.gate.close(change.reason);
+    const fence = this.d.fence?.();
     const at = clock.timestamp();
     const from = await store.transaction(async (tx) => {
       const before = (await tx.tradingState.get(profileId))?.state ?? 'ACTIVE';
       if (before === state) return null;
-      await tx.tradingState.set({
-        profileId,
-        state,
-        reason: change.reason,
-        changedBy: change.actor,
-        changedAt: at,
-      });
+      await tx.tradingState.set(
+        {
+          profileId,
+          state,
+          reason: change.reason,
+          changedBy: change.actor,
+          changedAt: at,
+        },
+        fence,
+      );
       await tx.audit.append({
         profileId,
         at,
@@ -51,6 +71,7 @@ export class TradingStateControl {
       return before;
     });
     status.persistedTradingState = state;
+    if (state !== 'HALTED') this.gate.open();
     return from;
   }
 }

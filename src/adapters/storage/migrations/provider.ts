@@ -9,6 +9,7 @@ import * as control from './0002-control.js';
 import * as engine from './0003-engine.js';
 import * as bus from './0004-bus.js';
 import * as marketData from './0006-market-data.js';
+import * as leaseFencing from './0007-lease-fencing.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-ledger': ledger,
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0003-engine': engine,
   '0004-bus': bus,
   '0006-market-data': marketData,
+  '0007-lease-fencing': leaseFencing,
 });
 
 export const migrationProvider: MigrationProvider = {
