@@ -364,7 +364,8 @@ class Engine implements RunningEngine {
     // Startup steps, fill audits and beats still running must not write after the store closes.
     await step('background work', () => this.#settle());
     this.heartbeat.stop();
-    await step('last heartbeat', () => this.heartbeat.beat('stopped'));
+    // A former holder says nothing more: the heartbeat row is the new holder's now.
+    if (this.leaseLoss === null) await step('last heartbeat', () => this.heartbeat.beat('stopped'));
     await step('lease release', () => this.lease.release());
     this.#resolveStopped('stopped');
     this.d.log.info('engine stopped; lease released');

@@ -38,7 +38,11 @@ export interface EngineResources {
 export async function openEngineResources(config: Readonly<Config>, log: Logger): Promise<EngineResources> {
   const { keyId, secret } = config.broker;
   if (keyId === null || secret === null) throw new MissingBrokerKeysError();
-  const db = createDatabase(config.database.url);
+  // A connection that fails (server restart, terminated backend) is logged and replaced; the
+  // query on it rejects, and the engine retries (its lease keeps it from acting on stale state).
+  const db = createDatabase(config.database.url, {
+    onConnectionError: (error) => log.warn({ err: error }, 'database connection failed'),
+  });
   try {
     await assertMigrated(db);
   } catch (error) {

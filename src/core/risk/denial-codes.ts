@@ -26,7 +26,7 @@ export const DENIAL_CODES = {
   MARKET_CLOSED: 'the market is closed and the order does not qualify for extended hours',
   DAILY_LOSS_LIMIT: 'the daily loss limit (RISK_MAX_DAILY_LOSS) is breached',
   INSUFFICIENT_BUYING_POWER: 'the estimated cost is above the buying power',
-  RISK_CONTEXT_UNAVAILABLE:
+  CONTEXT_UNAVAILABLE:
     'the engine could not gather the facts the risk checks need (broker or ledger unreadable), so nothing is sent',
 } as const;
 

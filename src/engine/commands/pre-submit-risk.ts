@@ -127,7 +127,7 @@ function denied(code: DenialCode, check: string, message: string): RiskCheckResu
 /**
  * THE pre-submit gate, fail-closed: the effective trading state, then the risk checks on fresh
  * context. Returns the denied checks (empty = allowed), every code from core's catalogue. No risk
- * context wired, or facts that cannot be read, deny (RISK_CONTEXT_UNAVAILABLE): the engine never
+ * context wired, or facts that cannot be read, deny (CONTEXT_UNAVAILABLE): the engine never
  * sends an order it could not check. A lost lease is not a denial: it propagates.
  */
 export async function preSubmitDenials(
@@ -136,7 +136,7 @@ export async function preSubmitDenials(
   lane: RequestLane,
 ): Promise<RiskCheckResult[]> {
   if (!ctx.safety) {
-    return [denied('RISK_CONTEXT_UNAVAILABLE', 'risk_context', 'this engine has no risk limits wired')];
+    return [denied('CONTEXT_UNAVAILABLE', 'risk_context', 'this engine has no risk limits wired')];
   }
   if (ctx.tradingState() === 'HALTED') {
     return [denied('TRADING_HALTED', 'trading_state', DENIAL_CODES.TRADING_HALTED)];
@@ -147,9 +147,7 @@ export async function preSubmitDenials(
   } catch (error) {
     if (error instanceof LeaseLostError || error instanceof StaleFenceError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    return [
-      denied('RISK_CONTEXT_UNAVAILABLE', 'risk_context', `could not read the risk context: ${message}`),
-    ];
+    return [denied('CONTEXT_UNAVAILABLE', 'risk_context', `could not read the risk context: ${message}`)];
   }
   return assessOrder(riskCtx, ctx.safety.options.risk).verdict.checks.filter((c) => !c.passed);
 }
