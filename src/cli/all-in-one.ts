@@ -19,6 +19,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../sim/server.js';
 import { CliError } from './context.js';
+import { superviseEngine } from './engine-supervisor.js';
 
 /** The demo account a newcomer starts with: cash and a few positions. */
 export const DEMO_ACCOUNT = {
@@ -132,7 +133,9 @@ export async function startAllInOne(
       rmSync('./data/demo.db-wal', { force: true });
       rmSync('./data/demo.db-shm', { force: true });
     }
-    const db = createDatabase(databaseUrl);
+    const db = createDatabase(databaseUrl, {
+      onConnectionError: (err) => log.warn({ err }, 'database connection failed'),
+    });
     cleanups.push(() => db.destroy());
     const { applied } = await migrateToLatest(db);
     if (applied.length) log.info({ applied }, 'database migrated');
@@ -140,18 +143,27 @@ export async function startAllInOne(
     const bus = createCommandBus(config, db, { onError: (err) => log.warn({ err }, 'command bus error') });
     cleanups.push(() => bus.close());
     const adapter = createAlpacaBroker({ ...target, dataFeed: config.broker.dataFeed });
-    const engine = await startEngine({
-      options: engineOptionsFromConfig(config),
-      store,
-      broker: adapter.broker,
-      tradeStream: adapter.tradeStream,
-      bus,
-      clock: systemClock,
-      ids: uuidGenerator,
+    const notifier = notifierFor(config, log);
+    // Supervised: a lease that lapsed (the machine slept, the process was paused) starts it again.
+    const supervised = await superviseEngine(
+      () =>
+        startEngine({
+          options: engineOptionsFromConfig(config),
+          store,
+          broker: adapter.broker,
+          tradeStream: adapter.tradeStream,
+          bus,
+          clock: systemClock,
+          ids: uuidGenerator,
+          log,
+          notifier,
+        }),
       log,
-      notifier: notifierFor(config, log),
+    );
+    void supervised.ended.then(({ reason }) => {
+      if (reason !== 'stopped') log.error({ reason }, 'the engine stopped and is not serving');
     });
-    cleanups.push(() => engine.stop());
+    cleanups.push(() => supervised.stop());
     const app = await buildApp({ config, store, bus, log });
     const api = await listen(app, config.api.host, config.api.port).catch(async (error: unknown) => {
       await app.close();
@@ -162,7 +174,9 @@ export async function startAllInOne(
       apiUrl: api.url,
       brokerDescription: target.description,
       databaseDescription: maskDatabaseUrl(databaseUrl),
-      engine,
+      get engine() {
+        return supervised.current();
+      },
       simulator: target.simulator,
       stop: undo,
     };

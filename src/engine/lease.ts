@@ -120,8 +120,10 @@ export class LeaseKeeper {
     const grant = await this.o.leases.take(this.o.profileId, this.o.holder, this.o.ttlMs);
     if (grant === null) return false;
     if (this.#token !== null && grant.token !== this.#token) {
-      // Ours again, but someone else held it in between: whatever we had in flight is stale.
-      this.#lose('another engine held the profile lease in between', 'taken');
+      // Ours again under a new token: whatever we had in flight is stale. One more than ours is
+      // our own re-take of a lapsed lease; more than that, someone else held it in between.
+      if (grant.token === this.#token + 1) this.#lose('the lease lapsed before it could be renewed', 'lapsed');
+      else this.#lose('another engine held the profile lease in between', 'taken');
       return false;
     }
     this.#token = grant.token;

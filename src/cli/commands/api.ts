@@ -29,7 +29,10 @@ export interface RunningApiProcess {
 export async function startApi(config: Readonly<Config>, log: Logger): Promise<RunningApiProcess> {
   let db: ReturnType<typeof createDatabase>;
   try {
-    db = createDatabase(config.database.url);
+    // A failed connection is logged and replaced; requests meanwhile answer 503 database_unavailable.
+    db = createDatabase(config.database.url, {
+      onConnectionError: (err) => log.warn({ err }, 'database connection failed'),
+    });
   } catch (error) {
     if (error instanceof DatabaseUrlError) throw new CliError(error.message, 2);
     throw error;
