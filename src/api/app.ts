@@ -1,20 +1,26 @@
 /**
- * The API app factory: `buildApp(deps)` assembles the Fastify control plane (auth, error
- * handling, OpenAPI at /docs, every route) without listening, so tests drive it with `inject()`
- * and server.ts (or the all-in-one start) puts it on a port. Logs go through the given pino
- * logger, so every line of a request carries its request id.
+ * The API app factory: `buildApp(deps)` assembles the Fastify control plane (Host/Origin guard,
+ * auth, error handling, OpenAPI at /docs, every route) without listening, so tests drive it with
+ * `inject()` and server.ts (or the all-in-one start) puts it on a port. Logs go through the given
+ * pino logger, so every line of a request carries its request id.
+ *
+ * Order matters: the configuration is checked first (live mode needs API_TOKEN: ConfigError,
+ * exit code 2), and the Host/Origin guard is the first onRequest hook, before auth and before
+ * any plugin's routes (OpenAPI, static UI) are registered, so it covers every route.
  */
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { systemClock, uuidGenerator } from '../adapters/system/system-clock.js';
+import { assertApiStartable } from '../config/config.js';
 import { VERSION } from '../version.js';
 import { installRefusalAudit } from './audit-trail.js';
 import { installAuth } from './auth.js';
 import { ChangeFeed } from './change-feed.js';
 import { type ApiContext, type ApiDeps, resolveOptions } from './context.js';
 import { errorSchema, installErrorHandling } from './errors.js';
+import { installHostGuard } from './host-guard.js';
 import { createApiMetrics, registerMetricsRoute } from './metrics.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerCommandRoutes } from './routes/commands.js';
@@ -58,6 +64,7 @@ async function registerOpenApi(app: FastifyInstance, ctx: ApiContext): Promise<v
 }
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+  assertApiStartable(deps.config);
   const ctx = context(deps);
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
@@ -68,6 +75,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     forceCloseConnections: true,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
   });
+  installHostGuard(app, ctx.config);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-centaur-environment', ctx.config.environment);

@@ -1,7 +1,7 @@
 /**
  * What the API writes to the append-only audit chain: every draft (created or denied), confirm,
- * kill-switch, resume and cancel request, and every refusal of a command request (validation
- * aside). Actions are written in the same transaction as the state they describe, so a stored
+ * kill-switch, resume and cancel request, a confirm refused because the stored draft was edited,
+ * and every refusal of a command request (input errors and pre-routing refusals aside). Actions are written in the same transaction as the state they describe, so a stored
  * draft or command always has its audit event and vice versa.
  *
  * Correlation: an event's `correlationId` is the id of the HTTP request (x-request-id), which is
@@ -20,14 +20,25 @@ export const AUDIT_ACTIONS = {
   draftCreated: 'draft.created',
   draftDenied: 'draft.denied',
   draftConfirmed: 'draft.confirmed',
+  /** A confirm found the stored draft edited (content hash mismatch); nothing was queued. */
+  draftIntegrityFailed: 'draft.integrity_failed',
   killSwitchRequested: 'kill_switch.requested',
   resumeRequested: 'resume.requested',
   cancelRequested: 'cancel.requested',
   requestRefused: 'request.refused',
 } as const;
 
-/** Error codes that are input mistakes, not decisions: they are logged, not audited. */
+/**
+ * Error codes not recorded as `request.refused`: input mistakes (logged, not audited), requests
+ * refused before they are read (host, origin, token: a foreign page must not be able to fill the
+ * audit chain), a database that is down (the append would fail too), and refusals audited where
+ * they are raised (draft_integrity_failed -> draft.integrity_failed).
+ */
 const NOT_AUDITED: ReadonlySet<string> = new Set([
+  'host_not_allowed',
+  'origin_not_allowed',
+  'database_unavailable',
+  'draft_integrity_failed',
   'validation_failed',
   'malformed_json',
   'bad_request',

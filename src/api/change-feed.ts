@@ -7,6 +7,10 @@
  *
  * Event ids are `<epoch>-<seq>`: a client reconnecting with `Last-Event-ID` from this same feed
  * gets only the kinds that changed after that id; any other id gets the full current state.
+ *
+ * Outages: a failed poll (the database down) changes nothing and sends nothing; the feed keeps
+ * polling and picks up where it was once reads work again. It logs one warning when an outage
+ * begins and one line when it ends, not one per tick.
  */
 import type { ApiContext } from './context.js';
 import {
@@ -41,6 +45,9 @@ export class ChangeFeed {
   readonly #listeners = new Set<FeedListener>();
   #timer: NodeJS.Timeout | null = null;
   #ticking: Promise<void> | null = null;
+  /** When the current outage began (the first failed poll), null while polls succeed. */
+  #failingSince: number | null = null;
+  #failedPolls = 0;
 
   constructor(private readonly ctx: ApiContext) {
     this.epoch = ctx.ids.next().replaceAll('-', '').slice(0, 12);
@@ -102,8 +109,28 @@ export class ChangeFeed {
     try {
       snapshots = await this.#read();
     } catch (error) {
-      this.ctx.log.warn({ err: error }, 'change feed poll failed');
+      this.#failedPolls += 1;
+      if (this.#failingSince === null) {
+        this.#failingSince = performance.now();
+        this.ctx.log.warn(
+          { err: error },
+          'change feed: reading the store failed; polling on until it answers',
+        );
+      } else {
+        this.ctx.log.debug(
+          { failedPolls: this.#failedPolls },
+          'change feed: the store still does not answer',
+        );
+      }
       return;
+    }
+    if (this.#failingSince !== null) {
+      this.ctx.log.info(
+        { failedPolls: this.#failedPolls, outageMs: Math.round(performance.now() - this.#failingSince) },
+        'change feed: the store answers again',
+      );
+      this.#failingSince = null;
+      this.#failedPolls = 0;
     }
     for (const kind of EVENT_KINDS) {
       const data = JSON.stringify(snapshots[kind]);

@@ -1,19 +1,32 @@
 /**
  * Creating and publishing commands. Every command-creating route goes through here, so the same
  * guards apply to all: the profile must be the one this deployment serves, the engine (when its
- * heartbeat is known) must run in the API's environment, and the bus must be healthy.
+ * heartbeat is known) must run in the API's environment, the bus must be healthy, and the engine
+ * must be claiming what is queued: when the oldest `queued` command has waited longer than
+ * COMMAND_CLAIM_BOUND_MS (by the store's clock) new commands are refused with 503
+ * `bus_unavailable`, except the kill switch, which is stored and answered with a warning (the
+ * engine sweeps queued commands from the database, so it runs as soon as an engine does).
  *
- * Atomicity: the command row is stored first (queued), then published. If publishing fails the
- * row is immediately finished as `rejected` with code `bus_unavailable` and the client gets 503,
- * so no command is ever left queued without a bus entry (nothing is silently lost), and a
- * command the engine never saw can never fire later. Replaying the same Idempotency-Key returns
- * that stored command as it is; send a new key to try again.
+ * Times: createdAt and expiresAt come from the store's clock (`store.now()`), the one clock the
+ * engine compares them with (docs/api.md, one-clock rule).
+ *
+ * Publishing after commit: the command row is stored first (queued), then published. If
+ * publishing fails, the row is moved queued -> rejected (`bus_unavailable`) and the client gets
+ * 503, so a command the engine never saw cannot fire later. If the engine already claimed it (its
+ * database sweep), the command is answered as accepted. If recording the rejection fails too, the
+ * answer is 503 saying the command is stored and may still run (it stays queued; the engine's
+ * sweep runs it while it has not expired). Replaying the same Idempotency-Key returns that stored
+ * command as it is.
  */
 import { canonicalJson } from '../core/canonical-json.js';
 import type { Command, CommandType } from '../core/command.js';
+import { timestampMs } from '../core/time.js';
 import { auditEvent } from './audit-trail.js';
 import type { ApiContext } from './context.js';
 import { ApiError } from './errors.js';
+
+/** How long the oldest queued command may wait for an engine to claim it before commands are refused. */
+export const COMMAND_CLAIM_BOUND_MS = 15_000;
 
 export interface CommandRequest {
   type: CommandType;
@@ -46,8 +59,44 @@ export function assertProfile(ctx: ApiContext, profileId: string | undefined): v
   }
 }
 
-/** The guards every command passes before anything is stored. */
-export async function assertCommandsAccepted(ctx: ApiContext): Promise<void> {
+/** The oldest queued command, when it has waited for a claim longer than COMMAND_CLAIM_BOUND_MS. */
+export interface UnclaimedCommand {
+  commandId: string;
+  type: string;
+  ageMs: number;
+}
+
+/** The oldest queued command and its age by the store's clock; null when nothing is queued. */
+export async function oldestQueued(ctx: ApiContext): Promise<UnclaimedCommand | null> {
+  const [oldest] = await ctx.store.commands.list(ctx.profileId, {
+    status: 'queued',
+    order: 'oldest',
+    limit: 1,
+  });
+  if (oldest === undefined) return null;
+  const ageMs = Math.max(0, timestampMs(await ctx.store.now()) - timestampMs(oldest.createdAt));
+  return { commandId: oldest.id, type: oldest.type, ageMs };
+}
+
+/** The oldest queued command when the engine has not claimed it within the bound, else null. */
+export async function unclaimedCommand(ctx: ApiContext): Promise<UnclaimedCommand | null> {
+  const oldest = await oldestQueued(ctx);
+  return oldest !== null && oldest.ageMs > COMMAND_CLAIM_BOUND_MS ? oldest : null;
+}
+
+/** What a kill switch accepted while the engine is not claiming commands says about it. */
+export function unclaimedWarning(unclaimed: UnclaimedCommand): string {
+  return `the engine has not claimed queued commands for ${Math.round(unclaimed.ageMs / 1000)} s; the kill switch is stored and runs as soon as an engine sweeps the database`;
+}
+
+/**
+ * The guards every command passes before anything is stored. The kill switch passes an engine
+ * that is not claiming (`allowUnclaimed`) and gets the warning to show instead.
+ */
+export async function assertCommandsAccepted(
+  ctx: ApiContext,
+  options: { allowUnclaimed?: boolean } = {},
+): Promise<{ warning: string | null }> {
   const heartbeat = await ctx.store.heartbeats.read(ctx.profileId);
   if (heartbeat !== null && heartbeat.environment !== ctx.config.environment) {
     throw new ApiError('environment_mismatch', {
@@ -56,11 +105,24 @@ export async function assertCommandsAccepted(ctx: ApiContext): Promise<void> {
     });
   }
   if (!(await ctx.bus.healthy())) throw new ApiError('bus_unavailable', { bus: ctx.config.bus.kind });
+  const unclaimed = await unclaimedCommand(ctx);
+  if (unclaimed === null) return { warning: null };
+  if (options.allowUnclaimed) return { warning: unclaimedWarning(unclaimed) };
+  throw new ApiError(
+    'bus_unavailable',
+    {
+      bus: ctx.config.bus.kind,
+      unclaimed_command_id: unclaimed.commandId,
+      unclaimed_age_ms: unclaimed.ageMs,
+      claim_bound_ms: COMMAND_CLAIM_BOUND_MS,
+    },
+    `The engine has not claimed queued command ${unclaimed.commandId} for ${Math.round(unclaimed.ageMs / 1000)} s (bound ${COMMAND_CLAIM_BOUND_MS / 1000} s): new commands are refused until it does (the kill switch is still accepted).`,
+  );
 }
 
-export function newCommand(ctx: ApiContext, request: CommandRequest): Command {
-  const now = ctx.clock.now();
-  const at = now.toISOString();
+/** A new queued command, timed by the store's clock. */
+export async function newCommand(ctx: ApiContext, request: CommandRequest): Promise<Command> {
+  const at = await ctx.store.now();
   return {
     id: ctx.ids.next(),
     profileId: ctx.profileId,
@@ -77,35 +139,70 @@ export function newCommand(ctx: ApiContext, request: CommandRequest): Command {
     updatedAt: at,
     startedAt: null,
     finishedAt: null,
-    expiresAt: request.expires ? new Date(now.getTime() + ctx.options.orderCommandTtlMs).toISOString() : null,
+    expiresAt: request.expires
+      ? new Date(timestampMs(at) + ctx.options.orderCommandTtlMs).toISOString()
+      : null,
   };
 }
 
-/** Publishes a stored command; on failure records it rejected and answers 503. */
-export async function publishCommand(ctx: ApiContext, command: Command): Promise<void> {
-  try {
-    await ctx.bus.publish({
-      commandId: command.id,
-      profileId: command.profileId,
-      type: command.type,
-      enqueuedAt: ctx.clock.timestamp(),
-    });
-  } catch (error) {
-    ctx.log.error(
-      { err: error, commandId: command.id },
-      'publishing a command failed; recording it rejected',
-    );
-    await ctx.store.commands.finish(
+/**
+ * queued -> rejected (bus_unavailable) unless the engine got there first: returns the command
+ * rejected, or as the engine left it (running or finished). One transaction: on SQLite nothing
+ * can claim in between; on Postgres the read and the update are separate statements (see the
+ * report of issue 13: a queued-only finish in the store port closes that gap).
+ */
+async function rejectUnpublished(ctx: ApiContext, command: Command): Promise<Command> {
+  return ctx.store.transaction(async (tx) => {
+    const current = await tx.commands.get(command.profileId, command.id);
+    if (current === null || current.status !== 'queued') return current ?? command;
+    const rejected = await tx.commands.finish(
       command.profileId,
       command.id,
       {
         status: 'rejected',
         error: { code: 'bus_unavailable', message: 'the command bus refused the command' },
       },
-      ctx.clock.timestamp(),
+      await ctx.store.now(),
     );
+    return rejected ?? (await tx.commands.get(command.profileId, command.id)) ?? command;
+  });
+}
+
+/**
+ * Publishes a stored command. Returns it as accepted (published, or already claimed by the engine
+ * when publishing failed); throws 503 bus_unavailable when it was rejected instead, or when the
+ * rejection could not be recorded (details say it is stored and may still run).
+ */
+export async function publishCommand(ctx: ApiContext, command: Command): Promise<Command> {
+  try {
+    await ctx.bus.publish({
+      commandId: command.id,
+      profileId: command.profileId,
+      type: command.type,
+      enqueuedAt: command.createdAt,
+    });
+    return command;
+  } catch (error) {
+    ctx.log.error(
+      { err: error, commandId: command.id },
+      'publishing a command failed; recording it rejected',
+    );
+  }
+  let current: Command;
+  try {
+    current = await rejectUnpublished(ctx, command);
+  } catch (error) {
+    ctx.log.error({ err: error, commandId: command.id }, 'recording an unpublished command rejected failed');
+    throw new ApiError(
+      'bus_unavailable',
+      { command_id: command.id, bus: ctx.config.bus.kind, stored: true, may_still_run: true },
+      'The command bus refused the command after it was stored, and it could not be recorded rejected: it stays queued and the engine runs it from the database while it has not expired. Check GET /commands/{id} before trying again.',
+    );
+  }
+  if (current.status === 'rejected' && current.error?.code === 'bus_unavailable') {
     throw new ApiError('bus_unavailable', { command_id: command.id, bus: ctx.config.bus.kind });
   }
+  return current;
 }
 
 function sameRequest(stored: Command, wanted: Command): boolean {
@@ -121,7 +218,7 @@ export async function enqueueCommand(
   request: CommandRequest,
   audit: CommandAudit,
 ): Promise<EnqueueResult> {
-  const wanted = newCommand(ctx, request);
+  const wanted = await newCommand(ctx, request);
   const { command, created } = await ctx.store.transaction(async (tx) => {
     const stored = await tx.commands.create(wanted);
     if (stored.created) {
@@ -148,6 +245,5 @@ export async function enqueueCommand(
     }
     return { command, replayed: true };
   }
-  await publishCommand(ctx, command);
-  return { command, replayed: false };
+  return { command: await publishCommand(ctx, command), replayed: false };
 }

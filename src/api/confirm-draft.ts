@@ -4,12 +4,19 @@
  * neither: two concurrent confirms cannot both win, and the loser reads the winner's command.
  * A repeated confirm returns that same command while it is in flight (or always, when it carries
  * the same Idempotency-Key); once the command has finished, a new confirm is a 409.
- * If publishing fails the command is recorded rejected and the draft goes back to staged, so
- * the person can confirm it again while it has not expired. The `draft.confirmed` audit event is
- * stored in the same transaction as the command (correlation: the confirm's request id).
+ *
+ * Integrity: the stored draft's content hash is recomputed from its stored intent first; a
+ * mismatch (the row was edited) is refused with `draft_integrity_failed`, audited as
+ * `draft.integrity_failed`, and nothing is queued. Expiry is judged by the store's clock.
+ *
+ * If publishing fails and the command is recorded rejected, the draft goes back to staged, so the
+ * person can confirm it again while it has not expired. If the rejection could not be recorded
+ * (the command may still run from the database), the draft stays confirmed: a repeat confirm
+ * returns that command, never a second one. The `draft.confirmed` audit event is stored in the
+ * same transaction as the command (correlation: the confirm's request id).
  */
 import { isTerminalCommandStatus } from '../core/command.js';
-import type { Draft } from '../core/draft.js';
+import { type Draft, draftContentHash } from '../core/draft.js';
 import { clientOrderIdFor } from '../core/order-request.js';
 import { timestampMs } from '../core/time.js';
 import { AUDIT_ACTIONS, auditEvent } from './audit-trail.js';
@@ -41,9 +48,29 @@ async function replay(ctx: ApiContext, draft: Draft, key: string | null): Promis
   return { command, replayed: true };
 }
 
+/** Refuses (and audits) a stored draft whose intent no longer matches its content hash. */
+async function assertIntegrity(ctx: ApiContext, draft: Draft, input: ConfirmInput): Promise<void> {
+  const computed = draftContentHash(draft.profileId, draft.intent);
+  if (computed === draft.contentHash) return;
+  ctx.log.error({ draftId: draft.id }, 'a stored draft does not match its content hash; confirm refused');
+  await ctx.store.audit.append(
+    auditEvent(ctx, {
+      action: AUDIT_ACTIONS.draftIntegrityFailed,
+      actor: input.actor,
+      reason: 'the stored draft does not match its content hash',
+      subjectType: 'draft',
+      subjectId: draft.id,
+      correlationId: input.correlationId,
+      data: { draftId: draft.id, storedHash: draft.contentHash, computedHash: computed },
+    }),
+  );
+  throw new ApiError('draft_integrity_failed', { draft_id: draft.id });
+}
+
 /** Throws unless the draft is staged, unexpired, allowed (now as well as then) and, live, phrased. */
 async function assertConfirmable(ctx: ApiContext, draft: Draft, phrase: string | undefined): Promise<void> {
-  const expired = draft.status === 'expired' || ctx.clock.now().getTime() >= timestampMs(draft.expiresAt);
+  const now = timestampMs(await ctx.store.now());
+  const expired = draft.status === 'expired' || now >= timestampMs(draft.expiresAt);
   if (expired) {
     if (draft.status === 'staged') await ctx.store.drafts.setStatus(ctx.profileId, draft.id, 'expired');
     throw new ApiError('draft_expired', { draft_id: draft.id, expires_at: draft.expiresAt });
@@ -61,7 +88,7 @@ async function assertConfirmable(ctx: ApiContext, draft: Draft, phrase: string |
   }
   if (ctx.config.environment === 'live' && !phraseMatches(phrase, confirmPhraseFor(draft.intent))) {
     throw new ApiError('confirm_phrase_invalid', {
-      expected_format: 'SIDE QTY SYMBOL, e.g. BUY 10 AAPL or BUY $500 AAPL',
+      expected_format: 'SIDE QTY SYMBOL as in the draft, e.g. SELL 5 XYZ or BUY $250 XYZ',
     });
   }
 }
@@ -70,10 +97,11 @@ export async function confirmDraft(ctx: ApiContext, input: ConfirmInput): Promis
   const draft = await ctx.store.drafts.get(ctx.profileId, input.draftId);
   if (draft === null) throw new ApiError('draft_not_found', { draft_id: input.draftId });
   if (draft.status === 'confirmed') return replay(ctx, draft, input.idempotencyKey);
+  await assertIntegrity(ctx, draft, input);
   await assertConfirmable(ctx, draft, input.confirmPhrase);
   await assertCommandsAccepted(ctx);
   const clientOrderId = clientOrderIdFor('draft', draft.id);
-  const command = newCommand(ctx, {
+  const command = await newCommand(ctx, {
     type: 'submit_order',
     payload: { draftId: draft.id, contentHash: draft.contentHash, clientOrderId, intent: draft.intent },
     idempotencyKey: input.idempotencyKey,
@@ -109,10 +137,16 @@ export async function confirmDraft(ctx: ApiContext, input: ConfirmInput): Promis
     throw new ApiError('draft_expired', { draft_id: draft.id, status: now?.status ?? 'unknown' });
   }
   try {
-    await publishCommand(ctx, stored);
+    return { command: await publishCommand(ctx, stored), replayed: false };
   } catch (error) {
-    await ctx.store.drafts.setStatus(ctx.profileId, draft.id, 'staged');
+    if (error instanceof ApiError && error.details.may_still_run !== true) {
+      await ctx.store.drafts.setStatus(ctx.profileId, draft.id, 'staged').catch((restageError: unknown) => {
+        ctx.log.error(
+          { err: restageError, draftId: draft.id },
+          'could not restage a draft after a rejected publish',
+        );
+      });
+    }
     throw error;
   }
-  return { command: stored, replayed: false };
 }

@@ -2,9 +2,12 @@
  * The API's one error catalogue and its one error handler. Every error answer has the body
  * `{"error": {"code", "message", "details"}}` with a stable `code` from ERROR_CATALOGUE; the
  * catalogue is documented in docs/api.md and a test keeps the two in step. Bad input is always
- * a 4xx naming the offending field; anything unexpected is a logged 500 `internal_error`.
+ * a 4xx naming the offending field; a database that cannot be reached is a 503
+ * `database_unavailable` (its message never carries an address or driver text); anything else
+ * unexpected is a logged 500 `internal_error`.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../adapters/storage/errors.js';
 
 export interface CatalogueEntry {
   status: number;
@@ -17,6 +20,11 @@ export const ERROR_CATALOGUE = {
   unauthorized: {
     status: 401,
     message: 'A valid bearer token is required: send Authorization: Bearer <API_TOKEN>.',
+  },
+  origin_not_allowed: {
+    status: 403,
+    message:
+      'Cross-site request refused: a state-changing request must come from an allowed origin (see API_ALLOWED_HOSTS).',
   },
   route_not_found: { status: 404, message: 'No such route.' },
   command_not_found: { status: 404, message: 'No command with this id for this profile.' },
@@ -34,14 +42,23 @@ export const ERROR_CATALOGUE = {
     status: 409,
     message: 'This Idempotency-Key was already used for a different request.',
   },
+  draft_integrity_failed: {
+    status: 409,
+    message: 'The stored draft does not match its content hash; it was not confirmed. Stage a new draft.',
+  },
   draft_expired: { status: 410, message: 'The draft has expired; stage a new one.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send the request body as application/json.' },
+  host_not_allowed: {
+    status: 421,
+    message:
+      'This server does not answer for the host named in the request; use a loopback address or a host in API_ALLOWED_HOSTS.',
+  },
   validation_failed: { status: 422, message: 'The request is invalid.' },
   profile_not_served: { status: 422, message: 'This deployment does not serve the profile named.' },
   confirm_phrase_invalid: {
     status: 422,
-    message: 'Live trading needs the confirmation phrase shown with the draft, typed exactly.',
+    message: "Live trading needs confirm_phrase: the draft's order typed as SIDE QTY SYMBOL.",
   },
   confirm_token_invalid: {
     status: 422,
@@ -52,6 +69,10 @@ export const ERROR_CATALOGUE = {
   bus_unavailable: {
     status: 503,
     message: 'The command bus is unavailable; commands are refused until it is back (reads still work).',
+  },
+  database_unavailable: {
+    status: 503,
+    message: 'The database cannot be reached right now; try again shortly.',
   },
 } as const satisfies Record<string, CatalogueEntry>;
 
@@ -133,6 +154,7 @@ export function toApiError(error: FastifyError | Error): ApiError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError('payload_too_large');
   }
+  if (isDatabaseUnavailable(error)) return new ApiError('database_unavailable');
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new ApiError('bad_request', {}, `The request could not be read: ${e.message}`);
   }
@@ -149,7 +171,8 @@ export function errorBody(error: ApiError): {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (apiError.code === 'database_unavailable') request.log.warn({ err: error }, 'database unavailable');
+    else if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: apiError.code }, apiError.message);
     return reply.status(apiError.status).send(errorBody(apiError));
   });

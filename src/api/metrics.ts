@@ -3,11 +3,12 @@
  * drafts) live in this process; commands by type and status are counted in the database at
  * scrape time, and so are kill switch durations and the engine's order rejections by code; the
  * engine's live numbers (stream reconnects, event lag, sync durations, broker REST calls and
- * 429s) come from its heartbeat, so one scrape
- * of the API shows the whole profile even when the engine runs in another process.
+ * 429s) come from its heartbeat, so one scrape of the API shows the whole profile even when the
+ * engine runs in another process. The heartbeat's age is measured on the store's clock.
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { timestampMs } from '../core/time.js';
 import type { Heartbeat, Store } from '../ports/store.js';
 
 export interface ApiMetrics {
@@ -27,7 +28,8 @@ function num(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-function engineGauges(registry: Registry, read: () => Promise<Heartbeat | null>) {
+function engineGauges(registry: Registry, store: Store, profileId: string) {
+  const read = () => store.heartbeats.read(profileId);
   const gauge = (name: string, help: string, pick: (hb: Heartbeat, m: EngineMetrics) => number | null) =>
     new Gauge({
       name,
@@ -40,9 +42,16 @@ function engineGauges(registry: Registry, read: () => Promise<Heartbeat | null>)
         else this.set(value);
       },
     });
-  gauge('centaur_engine_heartbeat_age_seconds', 'seconds since the engine last wrote its heartbeat', (hb) =>
-    Math.max(0, (Date.now() - new Date(hb.at).getTime()) / 1000),
-  );
+  new Gauge({
+    name: 'centaur_engine_heartbeat_age_seconds',
+    help: "seconds since the engine last wrote its heartbeat (by the store's clock)",
+    registers: [registry],
+    async collect() {
+      const [hb, now] = await Promise.all([read(), store.now()]);
+      if (hb === null) this.reset();
+      else this.set(Math.max(0, (timestampMs(now) - timestampMs(hb.at)) / 1000));
+    },
+  });
   gauge('centaur_engine_stream_reconnects_total', 'trade stream reconnects since the engine started', (hb) =>
     num(hb.detail.reconnects),
   );
@@ -121,7 +130,7 @@ export function createApiMetrics(store: Store, profileId: string): ApiMetrics {
         this.set({ type: c.type, status: c.status }, c.count);
     },
   });
-  engineGauges(registry, () => store.heartbeats.read(profileId));
+  engineGauges(registry, store, profileId);
   commandGauges(registry, store, profileId);
   return { registry, denial: (code) => denials.inc({ code }) };
 }

@@ -54,7 +54,8 @@ export function intentWire(intent: OrderIntent): Record<string, unknown> {
   return snakeKeys(intent);
 }
 
-export function draftWire(d: Draft, confirmPhrase: string | null): Record<string, unknown> {
+/** A draft as clients see it; never the live confirmation phrase (the person types it from the order). */
+export function draftWire(d: Draft): Record<string, unknown> {
   return {
     id: d.id,
     profile_id: d.profileId,
@@ -65,7 +66,6 @@ export function draftWire(d: Draft, confirmPhrase: string | null): Record<string
     expires_at: d.expiresAt,
     preview: snakeKeys(d.preview),
     verdict: { allowed: d.verdict.allowed, checks: d.verdict.checks.map(snakeKeys) },
-    confirm_phrase: confirmPhrase,
     command_id: d.commandId,
   };
 }

@@ -10,6 +10,10 @@
  * is passed on as unknown, so the price checks deny with PRICE_UNAVAILABLE. An unknown market
  * session (nothing reported, unreadable, or stale) is assumed to be `core`, with a note on the
  * market_hours check: the engine re-checks authoritatively before it submits.
+ *
+ * Every age (heartbeat, quote, reported session, the last minute of orders) is measured against
+ * the store's clock (`store.now()`, read once per gathering), the clock the engine's writes are
+ * compared with; never this host's.
  */
 import type { OrderIntent } from '../core/order-request.js';
 import type { MarketSession, RiskContext, RiskQuote } from '../core/risk/risk-types.js';
@@ -31,38 +35,48 @@ export interface GatheredContext {
   notes: Record<string, string>;
 }
 
-/** True when the engine's heartbeat is fresh and its trade stream is in a working state. */
-export function streamHealthy(ctx: ApiContext, heartbeat: Heartbeat | null): boolean {
+/** True when the engine's heartbeat is fresh (by the store's clock `nowMs`) and its stream works. */
+export function streamHealthy(ctx: ApiContext, heartbeat: Heartbeat | null, nowMs: number): boolean {
   if (heartbeat === null) return false;
-  const age = ctx.clock.now().getTime() - timestampMs(heartbeat.at);
+  const age = nowMs - timestampMs(heartbeat.at);
   return age <= ctx.options.engineStaleMs && HEALTHY_STREAM_STATES.has(heartbeat.streamState);
 }
 
-function quoteAgeMs(ctx: ApiContext, quote: QuoteRecord | null): number | null {
-  return quote === null ? null : ctx.clock.now().getTime() - timestampMs(quote.at);
+function quoteAgeMs(quote: QuoteRecord | null, nowMs: number): number | null {
+  return quote === null ? null : nowMs - timestampMs(quote.at);
 }
 
-function fresh(ctx: ApiContext, quote: QuoteRecord | null): boolean {
-  const age = quoteAgeMs(ctx, quote);
+function fresh(ctx: ApiContext, quote: QuoteRecord | null, nowMs: number): boolean {
+  const age = quoteAgeMs(quote, nowMs);
   return age !== null && age <= ctx.options.quoteMaxAgeMs;
 }
 
+const storeNowMs = async (ctx: ApiContext): Promise<number> => timestampMs(await ctx.store.now());
+
+export interface JudgedQuote {
+  quote: QuoteRecord | null;
+  /** The store's time at which its freshness was judged. */
+  atMs: number;
+}
+
 /** The cached quote when fresh; otherwise asks the engine for it and waits a little. */
-export async function freshQuote(ctx: ApiContext, symbol: string): Promise<QuoteRecord | null> {
+export async function freshQuote(ctx: ApiContext, symbol: string, nowMs: number): Promise<JudgedQuote> {
   let quote = await ctx.store.marketData.getQuote(ctx.profileId, symbol);
-  if (fresh(ctx, quote)) return quote;
-  await ctx.store.marketData.watch(ctx.profileId, symbol, ctx.clock.timestamp());
+  if (fresh(ctx, quote, nowMs)) return { quote, atMs: nowMs };
+  await ctx.store.marketData.watch(ctx.profileId, symbol, new Date(nowMs).toISOString());
   const { quoteWaitMs, quotePollMs } = ctx.options;
+  let atMs = nowMs;
   for (let waited = 0; waited < quoteWaitMs; waited += quotePollMs) {
     await ctx.clock.sleep(quotePollMs);
     quote = await ctx.store.marketData.getQuote(ctx.profileId, symbol);
-    if (fresh(ctx, quote)) return quote;
+    atMs = await storeNowMs(ctx);
+    if (fresh(ctx, quote, atMs)) break;
   }
-  return quote;
+  return { quote, atMs };
 }
 
 /** The session the engine reported, or null when it is missing, unreadable or stale. */
-export async function reportedSession(ctx: ApiContext): Promise<MarketSession | null> {
+export async function reportedSession(ctx: ApiContext, nowMs: number): Promise<MarketSession | null> {
   const raw = await ctx.store.watermarks.get(ctx.profileId, MARKET_SESSION_KEY);
   if (raw === null) return null;
   try {
@@ -70,15 +84,15 @@ export async function reportedSession(ctx: ApiContext): Promise<MarketSession | 
     if (typeof value.session !== 'string' || !SESSIONS.has(value.session) || typeof value.at !== 'string') {
       return null;
     }
-    const age = ctx.clock.now().getTime() - timestampMs(value.at);
+    const age = nowMs - timestampMs(value.at);
     return age <= ctx.options.engineStaleMs ? (value.session as MarketSession) : null;
   } catch {
     return null;
   }
 }
 
-async function orderCounts(ctx: ApiContext): Promise<{ open: number; lastMinute: number }> {
-  const since = new Date(ctx.clock.now().getTime() - 60_000).toISOString();
+async function orderCounts(ctx: ApiContext, nowMs: number): Promise<{ open: number; lastMinute: number }> {
+  const since = new Date(nowMs - 60_000).toISOString();
   const [open, recent] = await Promise.all([
     ctx.store.orders.list(ctx.profileId, { status: 'open' }),
     ctx.store.orders.list(ctx.profileId, { status: 'all', since }),
@@ -89,18 +103,19 @@ async function orderCounts(ctx: ApiContext): Promise<{ open: number; lastMinute:
 /** Everything the risk engine needs for `intent`, read fresh from the store. */
 export async function gatherRiskContext(ctx: ApiContext, intent: OrderIntent): Promise<GatheredContext> {
   const symbol = intent.symbol;
-  const [state, heartbeat, asset, quote, positions, account, counts, session] = await Promise.all([
+  const nowMs = await storeNowMs(ctx);
+  const [state, heartbeat, asset, judged, positions, account, counts, session] = await Promise.all([
     ctx.store.tradingState.get(ctx.profileId),
     ctx.store.heartbeats.read(ctx.profileId),
     ctx.store.marketData.getAsset(ctx.profileId, symbol),
-    freshQuote(ctx, symbol),
+    freshQuote(ctx, symbol, nowMs),
     ctx.store.positions.list(ctx.profileId),
     ctx.store.accounts.latest(ctx.profileId),
-    orderCounts(ctx),
-    reportedSession(ctx),
+    orderCounts(ctx, nowMs),
+    reportedSession(ctx, nowMs),
   ]);
   const notes: Record<string, string> = {};
-  const healthy = streamHealthy(ctx, heartbeat);
+  const healthy = streamHealthy(ctx, heartbeat, nowMs);
   const tradingState = effectiveTradingState(state?.state ?? 'ACTIVE', healthy);
   if (!healthy && tradingState !== (state?.state ?? 'ACTIVE')) {
     notes.trading_state =
@@ -115,11 +130,9 @@ export async function gatherRiskContext(ctx: ApiContext, intent: OrderIntent): P
   if (account === null) {
     notes.buying_power = 'no account snapshot yet: equity and buying power count as 0';
   }
-  if (account === null) {
-    notes.buying_power = 'no account snapshot yet: equity and buying power count as 0';
-  }
-  const age = quoteAgeMs(ctx, quote);
-  const usable = fresh(ctx, quote) && quote !== null;
+  const { quote, atMs } = judged;
+  const age = quoteAgeMs(quote, atMs);
+  const usable = fresh(ctx, quote, atMs) && quote !== null;
   if (!usable) {
     notes.price_known =
       age === null

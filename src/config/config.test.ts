@@ -1,10 +1,10 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
+  assertApiStartable,
   ConfigError,
   describeConfig,
   loadConfig,
-  maskUrlPassword,
   registerKnownVariables,
   streamUrlFor,
 } from './config.js';
@@ -176,7 +176,60 @@ describe('loadConfig', () => {
     ]) {
       expect(printed).not.toContain(secret);
     }
-    expect(printed).toContain('postgres://centaur:********@db:5432/centaur');
+    expect(printed).toContain('postgres://centaur:***@db:5432/centaur');
+  });
+
+  it('masks tricky URL credentials and shows only scheme and host of the webhook URL', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@db:5432/centaur?password=pgsecret&sslmode=require',
+      REDIS_URL: 'redis://:p@ss@redis:6379',
+      NOTIFY_WEBHOOK_URL: 'https://hooks.example.com/services/T00/B00/XXXXSECRET',
+    });
+    const printed = JSON.stringify(describeConfig(config));
+    for (const secret of ['pgsecret', 'p@ss', 'ss@redis', 'XXXXSECRET', '/services/T00']) {
+      expect(printed).not.toContain(secret);
+    }
+    const described = describeConfig(config) as {
+      database: { url: string };
+      bus: { redisUrl: string };
+      notify: { webhookUrl: string };
+    };
+    expect(described.database.url).toBe('postgres://u@db:5432/centaur?password=***&sslmode=require');
+    expect(described.bus.redisUrl).toBe('redis://:***@redis:6379');
+    expect(described.notify.webhookUrl).toBe('https://hooks.example.com/***');
+  });
+});
+
+describe('API access', () => {
+  it('reads API_ALLOWED_HOSTS as normalized host names and names a bad one', () => {
+    expect(loadConfig({ API_ALLOWED_HOSTS: ' Centaur.LAN , 10.0.0.5,[fd00::1] ' }).api.allowedHosts).toEqual([
+      'centaur.lan',
+      '10.0.0.5',
+      'fd00::1',
+    ]);
+    expect(loadConfig({}).api.allowedHosts).toEqual([]);
+    for (const bad of ['http://x.lan', 'x.lan:8000', 'a b', '*.lan', '300.1.1.1', 'x.lan/path']) {
+      expect(issuesOf({ API_ALLOWED_HOSTS: bad }), bad).toEqual(['API_ALLOWED_HOSTS']);
+    }
+  });
+
+  it('refuses to start the API in live mode without API_TOKEN, naming the variable', () => {
+    const live = loadConfig({ ALPACA_PAPER_TRADING: 'false' });
+    let error: unknown;
+    try {
+      assertApiStartable(live);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues.map((i) => i.variable)).toEqual(['API_TOKEN']);
+    expect((error as ConfigError).exitCode).toBe(2);
+    expect(() =>
+      assertApiStartable(
+        loadConfig({ ALPACA_PAPER_TRADING: 'false', API_TOKEN: 'a-long-enough-token-1234' }),
+      ),
+    ).not.toThrow();
+    expect(() => assertApiStartable(loadConfig({}))).not.toThrow();
   });
 });
 
@@ -184,13 +237,6 @@ describe('streamUrlFor', () => {
   it('keeps the host and switches the scheme to a WebSocket one', () => {
     expect(streamUrlFor('https://paper-api.alpaca.markets')).toBe('wss://paper-api.alpaca.markets/stream');
     expect(streamUrlFor('http://localhost:9000/')).toBe('ws://localhost:9000/stream');
-  });
-});
-
-describe('maskUrlPassword', () => {
-  it('masks only the password part', () => {
-    expect(maskUrlPassword('postgres://u:p@h/db')).toBe('postgres://u:********@h/db');
-    expect(maskUrlPassword('postgres://u@h/db')).toBe('postgres://u@h/db');
   });
 });
 

@@ -3,124 +3,32 @@
  * environment.ts). Parsing reports every bad variable at once, derives the trading stream URL
  * from the trading base URL, refuses a paper flag that contradicts a known Alpaca host, warns
  * about unknown ALPACA_*, ENGINE_* and RISK_* variables, and returns a frozen, typed result.
+ * Around it: variables.ts (names, aliases, typo warnings), schema-parts.ts (value shapes),
+ * api-access.ts (allowed hosts, live needs API_TOKEN) and url-secrets.ts (the one URL masker,
+ * used by describeConfig for `centaur config`).
  */
 import { z } from 'zod';
 import type { RiskLimits } from '../core/risk/risk-types.js';
+import { apiStartIssues, hostList, isLoopback } from './api-access.js';
 import type { Environment } from './environment.js';
+import {
+  bool,
+  decimalAmount,
+  httpUrl,
+  lossLimit,
+  positiveNumber,
+  symbolList,
+  wholeNumber,
+} from './schema-parts.js';
 import { Secret } from './secret.js';
+import { maskUrlCredentials, maskWebhookUrl } from './url-secrets.js';
+import { type ConfigIssue, collect, unknownVariables } from './variables.js';
 
 export const ALPACA_PAPER_URL = 'https://paper-api.alpaca.markets';
 export const ALPACA_LIVE_URL = 'https://api.alpaca.markets';
 export const ALPACA_DATA_URL = 'https://data.alpaca.markets';
 export const DEFAULT_PAPER_DATABASE = 'sqlite:./data/centaur.db';
 export const DEFAULT_LIVE_DATABASE = 'sqlite:./data/centaur-live.db';
-
-/** Every variable Centaur reads, with its aliases (checked in order after the canonical name). */
-export const VARIABLES = {
-  ALPACA_API_KEY: ['ALPACA_API_KEY_ID', 'APCA_API_KEY_ID'],
-  ALPACA_API_SECRET: ['ALPACA_API_SECRET_KEY', 'APCA_API_SECRET_KEY'],
-  ALPACA_TRADING_BASE_URL: ['ALPACA_API_TRADING_URL'],
-  ALPACA_DATA_BASE_URL: [],
-  ALPACA_PAPER_TRADING: [],
-  ALPACA_DATA_FEED: [],
-  CENTAUR_LIVE_TRADING: [],
-  DATABASE_URL: ['DB_URL', 'SQLITE_URL'],
-  REDIS_URL: [],
-  COMMAND_QUEUE_NAME: [],
-  ENGINE_PROFILE_ID: ['PROFILE_ID'],
-  ENGINE_POLL_INTERVAL_SECONDS: [],
-  ENGINE_SYNC_MIN_INTERVAL_SECONDS: [],
-  ENGINE_ENABLE_TRADING_WS: [],
-  ENGINE_TRADING_WS_MAX_BACKOFF_SECONDS: [],
-  API_HOST: [],
-  API_PORT: [],
-  API_TOKEN: [],
-  DRAFT_TTL_SECONDS: [],
-  LOG_LEVEL: [],
-  RISK_SYMBOL_ALLOWLIST: [],
-  RISK_SYMBOL_DENYLIST: [],
-  RISK_MAX_ORDER_QTY: [],
-  RISK_MAX_ORDER_NOTIONAL: [],
-  RISK_MAX_POSITION_NOTIONAL: [],
-  RISK_MAX_POSITION_PCT_EQUITY: [],
-  RISK_MAX_OPEN_ORDERS: [],
-  RISK_MAX_ORDERS_PER_MINUTE: [],
-  RISK_ALLOW_SHORT: [],
-  RISK_PRICE_COLLAR_PCT: [],
-  RISK_ALLOW_EXTENDED_HOURS: [],
-  RISK_MAX_DAILY_LOSS: [],
-  RISK_FLATTEN_ON_DAILY_LOSS: [],
-  KILL_SWITCH_SUSPEND_BROKER: [],
-  NOTIFY_WEBHOOK_URL: [],
-  NOTIFY_STREAM_DOWN_SECONDS: [],
-} as const satisfies Record<string, readonly string[]>;
-
-export type VariableName = keyof typeof VARIABLES;
-
-/** Extra variables owned by later capabilities (risk limits, notifications) register here. */
-const KNOWN_PREFIXED = new Set<string>(
-  Object.entries(VARIABLES).flatMap(([name, aliases]) => [name, ...aliases]),
-);
-
-export function registerKnownVariables(names: readonly string[]): void {
-  for (const name of names) KNOWN_PREFIXED.add(name);
-}
-
-const bool = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), 'expected true or false')
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const positiveNumber = (max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+(\.\d+)?$/, 'expected a positive number of seconds')
-    .transform(Number)
-    .refine((v) => v > 0 && v <= max, `expected a number above 0 and at most ${max}`);
-
-const httpUrl = z
-  .string()
-  .trim()
-  .refine((v) => {
-    try {
-      const url = new URL(v);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'expected an http:// or https:// URL')
-  .transform((v) => v.replace(/\/+$/, ''));
-
-const decimalAmount = z
-  .string()
-  .trim()
-  .regex(/^\d+(\.\d+)?$/, 'expected a non-negative decimal number');
-
-const wholeNumber = z.string().trim().regex(/^\d+$/, 'expected a whole number').transform(Number);
-
-const symbolList = z
-  .string()
-  .trim()
-  .regex(/^([A-Za-z0-9./-]+)?(\s*,\s*[A-Za-z0-9./-]+)*$/, 'expected a comma-separated list of symbols')
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim().toUpperCase())
-      .filter(Boolean),
-  );
-
-const lossLimit = z
-  .string()
-  .trim()
-  .regex(/^\d+(\.\d+)?%?$/, 'expected an amount (500) or a percentage of last equity (3%)')
-  .transform((v) =>
-    v.endsWith('%')
-      ? { kind: 'percent' as const, value: v.slice(0, -1) }
-      : { kind: 'amount' as const, value: v },
-  );
 
 const schema = z.object({
   ALPACA_API_KEY: z.string().trim().min(1, 'must not be empty').optional(),
@@ -161,6 +69,7 @@ const schema = z.object({
     .refine((v) => v >= 0 && v <= 65535, 'expected a port between 0 and 65535')
     .default(8000),
   API_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  API_ALLOWED_HOSTS: hostList.optional(),
   DRAFT_TTL_SECONDS: positiveNumber(3600).default(60),
   RISK_SYMBOL_ALLOWLIST: symbolList.default([]),
   RISK_SYMBOL_DENYLIST: symbolList.default([]),
@@ -208,7 +117,13 @@ export interface Config {
     enableTradingWs: boolean;
     tradingWsMaxBackoffSeconds: number;
   };
-  api: { host: string; port: number; token: Secret | null };
+  api: {
+    host: string;
+    port: number;
+    token: Secret | null;
+    /** API_ALLOWED_HOSTS, normalized: host names served besides loopback and API_HOST. */
+    allowedHosts: readonly string[];
+  };
   draftTtlSeconds: number;
   risk: RiskLimits & { flattenOnDailyLoss: boolean };
   killSwitch: { suspendBroker: boolean };
@@ -218,10 +133,8 @@ export interface Config {
   warnings: readonly string[];
 }
 
-export interface ConfigIssue {
-  variable: string;
-  message: string;
-}
+export type { ConfigIssue, VariableName } from './variables.js';
+export { registerKnownVariables, VARIABLES } from './variables.js';
 
 export class ConfigError extends Error {
   readonly exitCode = 2;
@@ -232,32 +145,6 @@ export class ConfigError extends Error {
     );
     this.name = 'ConfigError';
   }
-}
-
-/** Picks each variable from its canonical name or first alias; two different values is an error. */
-function collect(env: Environment, issues: ConfigIssue[]): Record<string, string> {
-  const raw: Record<string, string> = {};
-  for (const [name, aliases] of Object.entries(VARIABLES)) {
-    const present = [name, ...aliases].filter((n) => env[n] !== undefined && env[n] !== '');
-    const first = present[0];
-    if (first === undefined) continue;
-    const values = new Set(present.map((n) => env[n]));
-    if (values.size > 1) {
-      issues.push({
-        variable: name,
-        message: `set more than once with different values (${present.join(', ')})`,
-      });
-    }
-    raw[name] = env[first] as string;
-  }
-  return raw;
-}
-
-function unknownVariables(env: Environment): string[] {
-  return Object.keys(env)
-    .filter((n) => /^(ALPACA|ENGINE|RISK)_/.test(n) && !KNOWN_PREFIXED.has(n))
-    .sort()
-    .map((n) => `unknown variable ${n} (a typo?) is ignored`);
 }
 
 /** The trade_updates stream URL of a trading base URL: same host, ws(s) scheme, path /stream. */
@@ -275,13 +162,13 @@ function checkPaperAgainstUrl(paper: boolean, baseUrl: string | undefined, issue
   if (paper && host === new URL(ALPACA_LIVE_URL).host) {
     issues.push({
       variable: 'ALPACA_PAPER_TRADING',
-      message: `is true but ALPACA_TRADING_BASE_URL points at live trading (${baseUrl}); set ALPACA_PAPER_TRADING=false for live or use ${ALPACA_PAPER_URL}`,
+      message: `is true but ALPACA_TRADING_BASE_URL points at live trading (${maskUrlCredentials(baseUrl)}); set ALPACA_PAPER_TRADING=false for live or use ${ALPACA_PAPER_URL}`,
     });
   }
   if (!paper && host === new URL(ALPACA_PAPER_URL).host) {
     issues.push({
       variable: 'ALPACA_PAPER_TRADING',
-      message: `is false but ALPACA_TRADING_BASE_URL points at paper trading (${baseUrl})`,
+      message: `is false but ALPACA_TRADING_BASE_URL points at paper trading (${maskUrlCredentials(baseUrl)})`,
     });
   }
 }
@@ -353,6 +240,7 @@ function build(v: Parsed, warnings: string[]): Config {
       host: v.API_HOST,
       port: v.API_PORT,
       token: v.API_TOKEN === undefined ? null : new Secret(v.API_TOKEN),
+      allowedHosts: v.API_ALLOWED_HOSTS ?? [],
     },
     draftTtlSeconds: v.DRAFT_TTL_SECONDS,
     risk: {
@@ -377,9 +265,7 @@ function build(v: Parsed, warnings: string[]): Config {
   };
 }
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
+export { isLoopback };
 
 function freeze<T>(value: T): Readonly<T> {
   if (value !== null && typeof value === 'object' && !(value instanceof Secret) && !Object.isFrozen(value)) {
@@ -389,23 +275,25 @@ function freeze<T>(value: T): Readonly<T> {
   return value;
 }
 
-/** The configuration as printable JSON: secrets masked, URLs with passwords masked. */
+/**
+ * Throws ConfigError when the API must not start with this configuration (see api-access.ts:
+ * live mode needs API_TOKEN). Called by buildApp, so every way of starting the API checks it.
+ */
+export function assertApiStartable(config: Readonly<Config>): void {
+  const issues = apiStartIssues(config);
+  if (issues.length > 0) throw new ConfigError(issues);
+}
+
+/**
+ * The configuration as printable JSON: Secret values print as a mask, every URL loses its
+ * credentials (user info password, credential-like query values), and the webhook URL shows
+ * only `scheme://host/***`.
+ */
 export function describeConfig(config: Readonly<Config>): Record<string, unknown> {
+  const webhookUrl = config.notify.webhookUrl === null ? null : maskWebhookUrl(config.notify.webhookUrl);
   return JSON.parse(
-    JSON.stringify(
-      { ...config, database: { ...config.database, url: maskUrlPassword(config.database.url) } },
-      (_k, v) => (typeof v === 'string' && /^rediss?:\/\//.test(v) ? maskUrlPassword(v) : v),
+    JSON.stringify({ ...config, notify: { ...config.notify, webhookUrl } }, (_k, v) =>
+      typeof v === 'string' && v.includes('://') && v !== webhookUrl ? maskUrlCredentials(v) : v,
     ),
   ) as Record<string, unknown>;
-}
-
-/** The password of a connection URL (database, Redis), to scrub it from logs. */
-export function urlPassword(url: string | null): string | null {
-  if (url === null) return null;
-  const match = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@/]+)@/i.exec(url);
-  return match?.[1] ? decodeURIComponent(match[1]) : null;
-}
-
-export function maskUrlPassword(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1********@');
 }

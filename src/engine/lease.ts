@@ -122,7 +122,8 @@ export class LeaseKeeper {
     if (this.#token !== null && grant.token !== this.#token) {
       // Ours again under a new token: whatever we had in flight is stale. One more than ours is
       // our own re-take of a lapsed lease; more than that, someone else held it in between.
-      if (grant.token === this.#token + 1) this.#lose('the lease lapsed before it could be renewed', 'lapsed');
+      if (grant.token === this.#token + 1)
+        this.#lose('the lease lapsed before it could be renewed', 'lapsed');
       else this.#lose('another engine held the profile lease in between', 'taken');
       return false;
     }

@@ -71,6 +71,60 @@ describe('logger', () => {
   });
 });
 
+describe('scrubbing URL credentials and configured secrets', () => {
+  const cases: Array<[string, Record<string, string>, string, string[]]> = [
+    [
+      'a Redis password containing @',
+      { REDIS_URL: 'redis://:p@ss@host:6379' },
+      'redis://:p@ss@host:6379',
+      ['p@ss'],
+    ],
+    [
+      'a Postgres password with / and @',
+      { DATABASE_URL: 'postgres://u:p/w@d@host/db' },
+      'postgres://u:p/w@d@host/db',
+      ['p/w@d'],
+    ],
+    [
+      'a password in the query',
+      { DATABASE_URL: 'postgres://u@host/db?password=qSeCrEt99&sslmode=require' },
+      'postgres://u@host/db?password=qSeCrEt99&sslmode=require',
+      ['qSeCrEt99'],
+    ],
+    [
+      'the webhook URL',
+      { NOTIFY_WEBHOOK_URL: 'https://hooks.example.com/services/T0/B0/HOOKSECRET' },
+      'https://hooks.example.com/services/T0/B0/HOOKSECRET',
+      ['/services/T0/B0/HOOKSECRET'],
+    ],
+  ];
+
+  it.each(cases)('never writes %s, in a URL or on its own', (_name, env, url, secrets) => {
+    const out = capture();
+    const log = loggerFromConfig(loadConfig(env), 'api', out.stream);
+    log.info(`connecting to ${url}`);
+    log.error({ err: new Error(`refused: ${url}`) }, 'connection failed');
+    for (const secret of secrets) log.warn({ detail: `value ${secret} seen` }, `bare ${secret}`);
+    const raw = out.raw();
+    expect(raw.split('\n').filter(Boolean)).toHaveLength(2 + secrets.length);
+    for (const secret of secrets) expect(raw).not.toContain(secret);
+    expect(raw).not.toContain('SECRET');
+  });
+
+  it('masks credentials of URLs it was not configured with', () => {
+    const out = capture();
+    const log = createLogger({
+      service: 'api',
+      profileId: 'p',
+      environment: 'paper',
+      destination: out.stream,
+    });
+    log.info('driver said: connect postgres://admin:other-pass@10.1.2.3:5432/x failed');
+    expect(out.raw()).not.toContain('other-pass');
+    expect(out.raw()).toContain('postgres://admin:***@10.1.2.3:5432/x');
+  });
+});
+
 describe('scrubSecrets', () => {
   it('replaces every occurrence and ignores values too short to be secrets', () => {
     expect(scrubSecrets('a KEY1234 b KEY1234', ['KEY1234'])).toBe('a [REDACTED] b [REDACTED]');

@@ -1,13 +1,16 @@
 /**
  * Structured logs (pino): JSON lines carrying service, profile, environment and version, or
- * readable lines on a terminal. Secrets are removed twice: known secret fields are redacted by
- * path, and every configured secret value is scrubbed from each line before it is written, so a
- * key that slips into a message or an error text still never reaches the output.
+ * readable lines on a terminal. Secrets are removed three times: known secret fields are redacted
+ * by path; every configured secret value (keys, token, the database and Redis passwords and
+ * credential query values, the whole webhook URL and its path) is scrubbed from each line before
+ * it is written, wherever it appears; and every URL in a line loses its credentials
+ * (config/url-secrets.ts), so a connection string quoted by a driver error never shows a password.
  */
 import { type DestinationStream, type Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
-import { type Config, urlPassword } from '../config/config.js';
+import type { Config } from '../config/config.js';
 import type { Secret } from '../config/secret.js';
+import { maskUrlsInText, urlSecrets, webhookSecrets } from '../config/url-secrets.js';
 import { VERSION } from '../version.js';
 
 export type { Logger };
@@ -46,19 +49,30 @@ export interface LoggerOptions {
   pretty?: boolean;
 }
 
-/** Replaces every occurrence of each secret value in a line. */
+/**
+ * Replaces every occurrence of each secret value in a line (longest first, so a value that
+ * contains another is removed whole), then masks the credentials of every URL left in it.
+ */
 export function scrubSecrets(line: string, secrets: readonly string[]): string {
   let out = line;
   for (const value of secrets) {
     if (value.length >= 4 && out.includes(value)) out = out.split(value).join(REDACTED);
   }
-  return out;
+  return maskUrlsInText(out);
+}
+
+/** The secret values to scrub, as strings, longest first; values under 4 characters are skipped. */
+export function secretValues(secrets: ReadonlyArray<Secret | string | null | undefined>): string[] {
+  const values = secrets
+    .map((s) => (s === null || s === undefined ? '' : typeof s === 'string' ? s : s.reveal()))
+    .filter((s) => s.length >= 4);
+  // A value also appears JSON-escaped inside a log line ("p\"w" for p"w).
+  const escaped = values.map((v) => JSON.stringify(v).slice(1, -1)).filter((v) => !values.includes(v));
+  return [...new Set([...values, ...escaped])].sort((a, b) => b.length - a.length);
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const secrets = (options.secrets ?? [])
-    .map((s) => (s === null || s === undefined ? '' : typeof s === 'string' ? s : s.reveal()))
-    .filter((s) => s.length >= 4);
+  const secrets = secretValues(options.secrets ?? []);
   const usePretty = options.pretty ?? (options.destination === undefined && process.stdout.isTTY === true);
   const destination =
     options.destination ??
@@ -98,8 +112,9 @@ export function loggerFromConfig(
       config.broker.keyId,
       config.broker.secret,
       config.api.token,
-      urlPassword(config.database.url),
-      urlPassword(config.bus.redisUrl),
+      ...urlSecrets(config.database.url),
+      ...urlSecrets(config.bus.redisUrl),
+      ...webhookSecrets(config.notify.webhookUrl),
     ],
     ...(destination ? { destination } : {}),
   });

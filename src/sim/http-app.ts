@@ -14,6 +14,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { codeForStatus, SimError, simErrors } from './errors.js';
+import { restDelayed } from './faults.js';
 import { registerAccountRoutes } from './routes-account.js';
 import { registerControlRoutes } from './routes-control.js';
 import { registerDataRoutes } from './routes-data.js';
@@ -40,10 +41,8 @@ async function guard(
   const control = path.startsWith('/_sim/');
   const key = header(req, 'apca-api-key-id');
   const secret = header(req, 'apca-api-secret-key');
-  if (!control) {
-    const route = `${req.method} ${req.routeOptions.url ?? 'unmatched'}`;
-    ctx.requests.set(route, (ctx.requests.get(route) ?? 0) + 1);
-  }
+  const route = `${req.method} ${req.routeOptions.url ?? 'unmatched'}`;
+  if (!control) ctx.requests.set(route, (ctx.requests.get(route) ?? 0) + 1);
   const authed = key === ctx.keyId && secret === ctx.secret;
   const rate = ctx.limiter.take(authed && !control ? ctx.keyId : '', Date.now());
   reply.header('X-Ratelimit-Limit', String(ctx.limiter.limit));
@@ -56,7 +55,7 @@ async function guard(
     return sendError(reply, simErrors.rateLimited());
   }
   const f = ctx.faults;
-  if (f.rest_delay_ms > 0) await new Promise((resolve) => setTimeout(resolve, f.rest_delay_ms));
+  if (restDelayed(f, route)) await new Promise((resolve) => setTimeout(resolve, f.rest_delay_ms));
   if (f.rest_error_rate > 0 && ctx.faultRng() < f.rest_error_rate) {
     return sendError(reply, simErrors.internal(f.rest_error_status));
   }

@@ -68,7 +68,13 @@ function baseFilter(
 
 export function registerOrderRoutes(app: FastifyInstance, ctx: SimContext): void {
   const broker = ctx.broker;
-  app.post('/v2/orders', async (req) => wireWithLegs(broker, broker.submit(req.body), true));
+  app.post('/v2/orders', async (req) => {
+    const wire = wireWithLegs(broker, broker.submit(req.body), true);
+    // Fault: accepted now (every read sees it), answered later with the order as it was accepted.
+    const delay = ctx.faults.order_response_delay_ms;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    return wire;
+  });
   app.get('/v2/orders', async (req) => {
     const filter = listFilter(req.query as Query);
     for (const id of [filter.afterOrderId, filter.beforeOrderId]) {

@@ -483,7 +483,12 @@ describe('x-centaur-environment', () => {
     ];
     for (const r of answers) expect(r.headers['x-centaur-environment']).toBe('paper');
     await h.close();
-    h = await harness({ env: { ALPACA_PAPER_TRADING: 'false' } });
-    expect((await h.request({ method: 'GET', url: '/audit' })).headers['x-centaur-environment']).toBe('live');
+    h = await harness({ env: { ALPACA_PAPER_TRADING: 'false', API_TOKEN: TOKEN } });
+    const live = await h.request({
+      method: 'GET',
+      url: '/audit',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(live.headers['x-centaur-environment']).toBe('live');
   });
 });

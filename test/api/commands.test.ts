@@ -9,6 +9,7 @@ import {
   marketBuy,
   PROFILE,
   seedMarket,
+  TOKEN,
 } from './harness.js';
 
 let h: Harness;
@@ -52,8 +53,8 @@ describe('POST /commands/draft', () => {
         resulting_position_qty: '15',
       },
       verdict: { allowed: true },
-      confirm_phrase: null,
     });
+    expect(r.json()).not.toHaveProperty('confirm_phrase');
     expect(r.json().content_hash).toMatch(/^[0-9a-f]{64}$/);
     const checks = r.json().verdict.checks as Array<{ check: string; passed: boolean }>;
     expect(checks.map((c) => c.check)).toEqual([
@@ -254,20 +255,37 @@ describe('POST /commands/confirm', () => {
     expect(r.json().error.details.verdict.checks[0].code).toBe('TRADING_HALTED');
   });
 
-  it('needs the typed confirmation phrase in live mode', async () => {
-    await open({ env: { ALPACA_PAPER_TRADING: 'false' } });
+  it('needs the typed confirmation phrase in live mode, and never sends it', async () => {
+    await open({ env: { ALPACA_PAPER_TRADING: 'false', API_TOKEN: TOKEN } });
+    const auth = { authorization: `Bearer ${TOKEN}` };
     await h.store.heartbeats.write(heartbeat({ environment: 'live' }));
-    const d = (await draft()).json();
-    expect(d.confirm_phrase).toBe('BUY 10 AAPL');
+    const staged = await draft(marketBuy, auth);
+    expect(staged.statusCode).toBe(201);
+    const d = staged.json();
+    expect(d).not.toHaveProperty('confirm_phrase');
+    expect(staged.body.toUpperCase()).not.toContain('BUY 10 AAPL');
     for (const phrase of [undefined, 'BUY 1 AAPL', 'yes']) {
       const r = await confirm(
         phrase === undefined ? { draft_id: d.id } : { draft_id: d.id, confirm_phrase: phrase },
+        auth,
       );
       expect(r.statusCode).toBe(422);
       expect(r.json().error.code).toBe('confirm_phrase_invalid');
+      expect(r.body.toUpperCase()).not.toContain('BUY 10 AAPL');
     }
     expect(await h.commandCount()).toBe(0);
-    expect((await confirm({ draft_id: d.id, confirm_phrase: '  buy 10   aapl ' })).statusCode).toBe(202);
+    const ok = await confirm({ draft_id: d.id, confirm_phrase: '  buy 10   aapl ' }, auth);
+    expect(ok.statusCode).toBe(202);
+    const read = await h.request({ method: 'GET', url: `/commands/${ok.json().command.id}`, headers: auth });
+    expect(read.body.toUpperCase()).not.toContain('BUY 10 AAPL');
+  });
+
+  it('refuses to start in live mode without API_TOKEN, naming the variable', async () => {
+    await open(); // a paper API starts without a token
+    await expect(harness({ env: { ALPACA_PAPER_TRADING: 'false' } })).rejects.toMatchObject({
+      exitCode: 2,
+      issues: [{ variable: 'API_TOKEN' }],
+    });
   });
 
   it('refuses commands when the engine runs in another environment (409)', async () => {

@@ -189,6 +189,43 @@ describe('health and degradation', () => {
     expect(r.json().checks.engine.ok).toBe(false);
   });
 
+  it('never shows database addresses or driver text on the open /health', async () => {
+    const failing = new Error('password authentication failed for user "centaur" at 10.1.2.3:5432 (hunter2)');
+    await open({
+      wrapStore: (store) => ({
+        ...store,
+        tradingState: { ...store.tradingState, get: () => Promise.reject(failing) },
+      }),
+    });
+    const r = await h.request({ method: 'GET', url: '/health' });
+    expect(r.statusCode).toBe(503);
+    expect(r.json().checks.database).toEqual({ ok: false, detail: 'error' });
+    expect(r.json().reasons).toContain('database error (see the API log)');
+    for (const leak of ['10.1.2.3', 'hunter2', 'centaur', 'password']) expect(r.body).not.toContain(leak);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432'), { code: 'ECONNREFUSED' });
+    await h.close();
+    await open({
+      wrapStore: (store) => ({
+        ...store,
+        tradingState: { ...store.tradingState, get: () => Promise.reject(refused) },
+      }),
+    });
+    const down = await h.request({ method: 'GET', url: '/health' });
+    expect(down.json().checks.database).toEqual({ ok: false, detail: 'unreachable' });
+    expect(down.json().reasons).toEqual([
+      'database unreachable',
+      'engine state unknown while the database is unreachable',
+    ]);
+    expect(down.body).not.toContain('10.1.2.3');
+    const state = await h.request({ method: 'GET', url: '/state/profile' });
+    expect(state.statusCode).toBe(503);
+    expect(state.json().error).toEqual({
+      code: 'database_unavailable',
+      message: 'The database cannot be reached right now; try again shortly.',
+      details: {},
+    });
+  });
+
   it('with Redis down: reads keep working, commands are refused with 503 and nothing is stored', async () => {
     await open({
       env: { REDIS_URL: 'redis://127.0.0.1:1' },

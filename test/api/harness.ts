@@ -1,6 +1,7 @@
 /**
  * A real API over a real SQLite store (temp file, migrated) and the embedded bus, driven with
- * inject(). Time is a FakeClock; ids are real UUIDs. Each harness is independent.
+ * inject(). Time is a FakeClock, and the store's clock (`store.now()`, the one the API measures
+ * expiry and ages with) reads the same fake clock; ids are real UUIDs. Each harness is independent.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,26 +40,43 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   bus?: (db: Kysely<Database>) => CommandBus;
   options?: ApiOptions;
+  /** The store's clock runs this far ahead of the API's own clock (default 0: the same). */
+  storeClockOffsetMs?: number;
+  /** Wraps the store the API gets (fault injection); the harness's `store` stays the real one. */
+  wrapStore?: (store: Store) => Store;
 }
 
 export async function harness(opts: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'centaur-api-'));
   const db = createDatabase(`sqlite:${join(dir, 'centaur.db')}`);
   await migrateToLatest(db);
-  const store = createStore(db);
+  const clock = new FakeClock(NOW);
+  // The store's clock is this host's for SQLite; the harness makes it the fake one.
+  const offset = opts.storeClockOffsetMs ?? 0;
+  const store: Store = {
+    ...createStore(db),
+    now: async () => new Date(clock.now().getTime() + offset).toISOString(),
+  };
   const bus = opts.bus?.(db) ?? new EmbeddedCommandBus({ db });
   const config = loadConfig({ ENGINE_PROFILE_ID: PROFILE, ...opts.env });
-  const clock = new FakeClock(NOW);
   const log = pino({ level: 'silent' });
   // Drafts do not wait for the engine to price a symbol unless a test asks for it.
-  const app = await buildApp({
-    config,
-    store,
-    bus,
-    clock,
-    log,
-    options: { quoteWaitMs: 0, ...opts.options },
-  });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({
+      config,
+      store: opts.wrapStore?.(store) ?? store,
+      bus,
+      clock,
+      log,
+      options: { quoteWaitMs: 0, ...opts.options },
+    });
+  } catch (error) {
+    await bus.close();
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     app,
     store,

@@ -1,15 +1,17 @@
 /**
  * The command log (GET /commands, GET /commands/{id}) and the commands that need no draft:
  * the kill switch, the resume (re-arm) and a cancel. All pass the guards in command-service.ts
- * (profile, engine environment, bus health) before anything is stored; invalid input never
- * reaches the bus. Each new command is stored with its audit event (audit-trail.ts).
+ * (profile, engine environment, bus health, an engine that claims what is queued) before anything
+ * is stored; invalid input never reaches the bus. Each new command is stored with its audit event
+ * (audit-trail.ts). The kill switch alone is accepted while the engine is not claiming commands
+ * (it is stored durably and the engine sweeps the database): its 202 then carries a `warning`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { COMMAND_STATUSES, COMMAND_TYPES, type CommandStatus, type CommandType } from '../../core/command.js';
 import { AUDIT_ACTIONS, actorOf } from '../audit-trail.js';
 import { assertCommandsAccepted, assertProfile, enqueueCommand } from '../command-service.js';
 import type { ApiContext } from '../context.js';
-import { ApiError } from '../errors.js';
+import { ApiError, invalid } from '../errors.js';
 import { commandWire } from '../presenters.js';
 import {
   commandReplySchema,
@@ -20,6 +22,7 @@ import {
   str,
   withErrors,
 } from '../schemas.js';
+import { isBlank } from '../visible-text.js';
 
 const tags = ['commands'];
 
@@ -44,6 +47,19 @@ export function idempotencyKeyOf(request: FastifyRequest): string | null {
 
 /** 202 for a new command, 200 for a replay of an earlier request. */
 export const commandReplies = withErrors({ 200: commandReplySchema, 202: commandReplySchema });
+
+/** The kill switch's replies: a command reply, with a warning when the engine is not claiming. */
+const killSwitchReply = {
+  ...commandReplySchema,
+  properties: {
+    ...commandReplySchema.properties,
+    warning: {
+      type: 'string',
+      description: 'present when the engine has not claimed queued commands within the bound',
+    },
+  },
+} as const;
+const killSwitchReplies = withErrors({ 200: killSwitchReply, 202: killSwitchReply });
 
 interface ListQuery {
   status?: CommandStatus;
@@ -138,14 +154,15 @@ function registerKillSwitch(app: FastifyInstance, ctx: ApiContext): void {
         summary: 'Emergency: halt, cancel open orders, close all positions (never expires)',
         headers: idempotencyHeaders,
         body,
-        response: commandReplies,
+        response: killSwitchReplies,
       },
     },
     async (request, reply) => {
       assertProfile(ctx, request.body.profile_id);
       await assertConfirmToken(ctx, request.body.confirm_token);
-      await assertCommandsAccepted(ctx);
-      const reason = request.body.reason ?? 'kill switch from the API';
+      const { warning } = await assertCommandsAccepted(ctx, { allowUnclaimed: true });
+      const given = request.body.reason?.trim();
+      const reason = isBlank(given) ? 'kill switch from the API' : (given as string);
       const result = await enqueueCommand(
         ctx,
         {
@@ -159,9 +176,11 @@ function registerKillSwitch(app: FastifyInstance, ctx: ApiContext): void {
         },
         { action: AUDIT_ACTIONS.killSwitchRequested, reason },
       );
-      return reply
-        .status(result.replayed ? 200 : 202)
-        .send({ command: commandWire(result.command), replayed: result.replayed });
+      return reply.status(result.replayed ? 200 : 202).send({
+        command: commandWire(result.command),
+        replayed: result.replayed,
+        ...(warning === null ? {} : { warning }),
+      });
     },
   );
 }
@@ -227,7 +246,12 @@ function registerResume(app: FastifyInstance, ctx: ApiContext): void {
     required: ['confirm_token', 'reason'],
     properties: {
       confirm_token: confirmTokenProperty,
-      reason: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S', description: 'why (audited)' },
+      reason: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 500,
+        description: 'why (audited); must hold a visible character',
+      },
       profile_id: profileIdProperty,
     },
   };
@@ -244,6 +268,15 @@ function registerResume(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request, reply) => {
       assertProfile(ctx, request.body.profile_id);
+      if (isBlank(request.body.reason)) {
+        throw invalid([
+          {
+            field: 'reason',
+            in: 'body',
+            message: 'must not be blank (spaces and invisible characters do not count)',
+          },
+        ]);
+      }
       await assertConfirmToken(ctx, request.body.confirm_token);
       const state = await ctx.store.tradingState.get(ctx.profileId);
       await assertCommandsAccepted(ctx);

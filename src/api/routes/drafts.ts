@@ -1,7 +1,8 @@
 /**
  * Draft and confirm: POST /commands/draft validates an order intent synchronously and stages it
- * with a preview, a verdict and an expiry (201); POST /commands/confirm turns a staged draft into
- * exactly one submit_order command (confirm-draft.ts).
+ * with a preview, a verdict and an expiry by the store's clock (201); POST /commands/confirm
+ * turns a staged draft into exactly one submit_order command (confirm-draft.ts). No answer ever
+ * carries the live confirmation phrase: the person types what they read in the order.
  *
  * Idempotency-Key on a draft: the draft id is derived from the profile and the key (a hash shaped
  * like a UUID), so a repeat with the same key finds the stored draft in any process, and returns
@@ -16,7 +17,7 @@ import { assertProfile } from '../command-service.js';
 import { confirmDraft } from '../confirm-draft.js';
 import type { ApiContext } from '../context.js';
 import { type DraftBody, draftBodySchema, parseDraftBody } from '../draft-intent.js';
-import { assessDraft, confirmPhraseFor } from '../draft-preview.js';
+import { assessDraft } from '../draft-preview.js';
 import { ApiError } from '../errors.js';
 import { commandWire, draftWire } from '../presenters.js';
 import { bool, nstr, profileIdProperty, str, withErrors } from '../schemas.js';
@@ -56,7 +57,6 @@ const draftSchema = {
         },
       },
     },
-    confirm_phrase: { ...nstr, description: 'live mode: the phrase POST /commands/confirm needs' },
     command_id: nstr,
   },
 } as const;
@@ -76,7 +76,7 @@ async function stageDraft(
 ): Promise<Draft> {
   const { preview, verdict } = await assessDraft(ctx, intent);
   const actor = actorOf(ctx, request);
-  const now = ctx.clock.now();
+  const now = new Date(await ctx.store.now());
   const draft: Draft = {
     id,
     profileId: ctx.profileId,
@@ -139,13 +139,11 @@ function registerDraft(app: FastifyInstance, ctx: ApiContext): void {
     async (request, reply) => {
       assertProfile(ctx, request.body.profile_id);
       const intent = parseDraftBody(request.body);
-      const phrase = ctx.config.environment === 'live' ? confirmPhraseFor(intent) : null;
       const key = idempotencyKeyOf(request);
       const id = key === null ? ctx.ids.next() : draftIdForKey(ctx.profileId, key);
       if (key !== null) {
         const existing = await ctx.store.drafts.get(ctx.profileId, id);
-        if (existing !== null)
-          return reply.status(200).send(draftWire(replayedDraft(existing, intent, key), phrase));
+        if (existing !== null) return reply.status(200).send(draftWire(replayedDraft(existing, intent, key)));
       }
       let draft: Draft;
       try {
@@ -153,9 +151,9 @@ function registerDraft(app: FastifyInstance, ctx: ApiContext): void {
       } catch (error) {
         const raced = key === null ? null : await ctx.store.drafts.get(ctx.profileId, id);
         if (raced === null || key === null) throw error;
-        return reply.status(200).send(draftWire(replayedDraft(raced, intent, key), phrase));
+        return reply.status(200).send(draftWire(replayedDraft(raced, intent, key)));
       }
-      return reply.status(201).send(draftWire(draft, phrase));
+      return reply.status(201).send(draftWire(draft));
     },
   );
 }
@@ -173,7 +171,12 @@ function registerConfirm(app: FastifyInstance, ctx: ApiContext): void {
     required: ['draft_id'],
     properties: {
       draft_id: { type: 'string', minLength: 1, maxLength: 128 },
-      confirm_phrase: { type: 'string', maxLength: 200, description: 'required in live mode' },
+      confirm_phrase: {
+        type: 'string',
+        maxLength: 200,
+        description:
+          'live mode: SIDE QTY SYMBOL as the person reads it from the draft (e.g. BUY 10 AAPL, SELL $500 AAPL); never sent by the API',
+      },
       profile_id: profileIdProperty,
     },
   };

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { dec, str as decStr } from '../../core/decimal.js';
-import { compareTimestamps } from '../../core/time.js';
+import { compareTimestamps, timestampMs } from '../../core/time.js';
 import type { ApiContext } from '../context.js';
 import {
   accountWire,
@@ -60,16 +60,17 @@ function registerProfile(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async () => {
-      const [heartbeat, state] = await Promise.all([
+      const [heartbeat, state, now] = await Promise.all([
         ctx.store.heartbeats.read(ctx.profileId),
         ctx.store.tradingState.get(ctx.profileId),
+        ctx.store.now(),
       ]);
       return {
         profile_id: ctx.profileId,
         environment: heartbeat?.environment ?? null,
         api_environment: ctx.config.environment,
         environment_match: heartbeat === null ? null : heartbeat.environment === ctx.config.environment,
-        engine: engineWire(heartbeat, ctx.clock.now().getTime()),
+        engine: engineWire(heartbeat, timestampMs(now)),
         trading_state: tradingStateWire(state),
       };
     },

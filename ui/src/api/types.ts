@@ -135,7 +135,6 @@ export interface Draft {
   };
   verdict: { allowed: boolean; checks: RiskCheck[] };
   expires_at: string;
-  confirm_phrase: string | null;
   command_id?: string | null;
 }
 

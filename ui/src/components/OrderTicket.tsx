@@ -2,7 +2,8 @@
  * The order ticket: form -> POST /commands/draft -> preview card with the risk verdict (each
  * denial in plain words) and the expiry countdown -> confirm dialog (the typed phrase in live)
  * -> POST /commands/confirm -> the command followed to its result. Nothing reaches the broker
- * without the confirm; a denied or expired draft cannot be confirmed.
+ * without the confirm; a denied or expired draft cannot be confirmed. The live phrase is built
+ * here from the draft's side, amount and symbol: the API never sends it.
  */
 import { useState } from 'react';
 import { ApiError, newKey, post } from '../api/client';
@@ -10,6 +11,7 @@ import type { Command, Draft } from '../api/types';
 import { denials } from '../lib/denials';
 import { fmtFraction, fmtMoney, fmtPrice, fmtQty, secondsLeft } from '../lib/format';
 import {
+  confirmPhraseFor,
   draftBody,
   EMPTY_TICKET,
   needsLimit,
@@ -66,7 +68,8 @@ export function OrderTicket({ environment, commands, onCommand, now }: Props) {
   const left = draft ? secondsLeft(draft.expires_at, now) : 0;
   const expired = draft !== null && left === 0;
   const live = environment === 'live';
-  const phraseOk = !live || phraseMatches(phrase, draft?.confirm_phrase ?? null);
+  const expectedPhrase = live && draft ? confirmPhraseFor(draft.intent) : null;
+  const phraseOk = !live || (expectedPhrase !== null && phraseMatches(phrase, expectedPhrase));
 
   const submitDraft = async () => {
     setTouched(true);
@@ -90,7 +93,7 @@ export function OrderTicket({ environment, commands, onCommand, now }: Props) {
     setConfirmError(null);
     try {
       const body: Record<string, string> = { draft_id: draft.id };
-      if (draft.confirm_phrase) body.confirm_phrase = phrase;
+      if (expectedPhrase !== null) body.confirm_phrase = phrase;
       const r = await post<{ command: Command }>('/commands/confirm', body, confirmKey);
       onCommand(r.command);
       setFollowId(r.command.id);
@@ -359,10 +362,10 @@ export function OrderTicket({ environment, commands, onCommand, now }: Props) {
               {fmtPrice(draft.preview.estimated_price)}. The engine checks the risk rules again before it
               sends the order. {expired ? 'The draft has expired.' : `Expires in ${left} s.`}
             </p>
-            {live && draft.confirm_phrase ? (
+            {expectedPhrase !== null ? (
               <label className="field">
                 <span>
-                  This is real money. Type <code className="phrase">{draft.confirm_phrase}</code> to confirm
+                  This is real money. Type <code className="phrase">{expectedPhrase}</code> to confirm
                 </span>
                 <input
                   name="confirmPhrase"

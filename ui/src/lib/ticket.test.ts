@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftBody, EMPTY_TICKET, phraseMatches, ticketErrors } from './ticket';
+import { confirmPhraseFor, draftBody, EMPTY_TICKET, phraseMatches, ticketErrors } from './ticket';
 
 describe('order ticket', () => {
   it('asks for a symbol and a positive amount', () => {
@@ -44,6 +44,11 @@ describe('order ticket', () => {
       notional: '500',
       limit_price: '410.5',
     });
+  });
+
+  it('builds the live confirm phrase from the draft intent, as the API does', () => {
+    expect(confirmPhraseFor({ side: 'buy', qty: '10', symbol: 'AAPL' })).toBe('BUY 10 AAPL');
+    expect(confirmPhraseFor({ side: 'sell', notional: '500', symbol: 'MSFT' })).toBe('SELL $500 MSFT');
   });
 
   it('compares the live confirm phrase ignoring case and spacing', () => {

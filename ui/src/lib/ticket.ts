@@ -69,6 +69,21 @@ export function draftBody(form: TicketForm): Record<string, string> {
   return body;
 }
 
+/**
+ * The phrase a person types to confirm a live order, built from the draft's own intent exactly as
+ * the API builds it ("BUY 10 AAPL", "SELL $500 AAPL"). The API never sends the phrase: the
+ * person reads the order and types it.
+ */
+export function confirmPhraseFor(intent: {
+  side?: unknown;
+  symbol?: unknown;
+  qty?: unknown;
+  notional?: unknown;
+}): string {
+  const amount = typeof intent.qty === 'string' ? intent.qty : `$${String(intent.notional ?? '?')}`;
+  return `${String(intent.side ?? '').toUpperCase()} ${amount} ${String(intent.symbol ?? '')}`;
+}
+
 /** Live confirm phrases compare like the API: case and spacing do not matter. */
 export function phraseMatches(typed: string, expected: string | null): boolean {
   if (expected === null) return true;

@@ -1,0 +1,62 @@
+/**
+ * The value shapes the configuration schema (config.ts) is built from: booleans, bounded
+ * numbers of seconds, http(s) URLs, decimal amounts, symbol lists and loss limits. Each refuses
+ * a bad value with a message naming what was expected.
+ */
+import { z } from 'zod';
+
+export const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), 'expected true or false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const positiveNumber = (max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'expected a positive number of seconds')
+    .transform(Number)
+    .refine((v) => v > 0 && v <= max, `expected a number above 0 and at most ${max}`);
+
+export const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const url = new URL(v);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'expected an http:// or https:// URL')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+export const decimalAmount = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?$/, 'expected a non-negative decimal number');
+
+export const wholeNumber = z.string().trim().regex(/^\d+$/, 'expected a whole number').transform(Number);
+
+export const symbolList = z
+  .string()
+  .trim()
+  .regex(/^([A-Za-z0-9./-]+)?(\s*,\s*[A-Za-z0-9./-]+)*$/, 'expected a comma-separated list of symbols')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean),
+  );
+
+export const lossLimit = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?%?$/, 'expected an amount (500) or a percentage of last equity (3%)')
+  .transform((v) =>
+    v.endsWith('%')
+      ? { kind: 'percent' as const, value: v.slice(0, -1) }
+      : { kind: 'amount' as const, value: v },
+  );
