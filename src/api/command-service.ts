@@ -37,6 +37,11 @@ export interface CommandRequest {
   expires: boolean;
   /** Who asked (see audit-trail.ts). */
   actor: string;
+  /**
+   * Stored is enough (the kill switch): when publishing fails the command stays queued, because
+   * the engine sweeps the database for queued commands (src/engine/command-sweep.ts).
+   */
+  durable?: boolean;
 }
 
 /** The audit event written with a new command, in the same transaction. */
@@ -50,6 +55,8 @@ export interface EnqueueResult {
   command: Command;
   /** True when an earlier request (same Idempotency-Key or same draft) created it. */
   replayed: boolean;
+  /** False when a durable command was stored but the bus refused it (the sweep delivers it). */
+  published: boolean;
 }
 
 /** Refuses a profile this deployment does not serve. */
@@ -104,7 +111,10 @@ export async function assertCommandsAccepted(
       engine_environment: heartbeat.environment,
     });
   }
-  if (!(await ctx.bus.healthy())) throw new ApiError('bus_unavailable', { bus: ctx.config.bus.kind });
+  if (!(await ctx.bus.healthy())) {
+    if (!options.allowUnclaimed) throw new ApiError('bus_unavailable', { bus: ctx.config.bus.kind });
+    return { warning: BUS_DOWN_WARNING };
+  }
   const unclaimed = await unclaimedCommand(ctx);
   if (unclaimed === null) return { warning: null };
   if (options.allowUnclaimed) return { warning: unclaimedWarning(unclaimed) };
@@ -119,6 +129,10 @@ export async function assertCommandsAccepted(
     `The engine has not claimed queued command ${unclaimed.commandId} for ${Math.round(unclaimed.ageMs / 1000)} s (bound ${COMMAND_CLAIM_BOUND_MS / 1000} s): new commands are refused until it does (the kill switch is still accepted).`,
   );
 }
+
+/** What a kill switch accepted without the bus says. */
+export const BUS_DOWN_WARNING =
+  'the command bus is unavailable: the kill switch is stored and the engine runs it from the database (within seconds while an engine runs)';
 
 /** A new queued command, timed by the store's clock. */
 export async function newCommand(ctx: ApiContext, request: CommandRequest): Promise<Command> {
@@ -146,26 +160,28 @@ export async function newCommand(ctx: ApiContext, request: CommandRequest): Prom
 }
 
 /**
- * queued -> rejected (bus_unavailable) unless the engine got there first: returns the command
- * rejected, or as the engine left it (running or finished). One transaction: on SQLite nothing
- * can claim in between; on Postgres the read and the update are separate statements (see the
- * report of issue 13: a queued-only finish in the store port closes that gap).
+ * queued -> rejected (bus_unavailable) unless the engine got there first (its database sweep can
+ * claim a command the bus never delivered): one compare-and-set statement, so a running command is
+ * never marked rejected. Returns the command rejected, or as the engine left it.
  */
 async function rejectUnpublished(ctx: ApiContext, command: Command): Promise<Command> {
-  return ctx.store.transaction(async (tx) => {
-    const current = await tx.commands.get(command.profileId, command.id);
-    if (current === null || current.status !== 'queued') return current ?? command;
-    const rejected = await tx.commands.finish(
-      command.profileId,
-      command.id,
-      {
-        status: 'rejected',
-        error: { code: 'bus_unavailable', message: 'the command bus refused the command' },
-      },
-      await ctx.store.now(),
-    );
-    return rejected ?? (await tx.commands.get(command.profileId, command.id)) ?? command;
-  });
+  const error = { code: 'bus_unavailable', message: 'the command bus refused the command' };
+  const current = await ctx.store.commands.rejectQueued(
+    command.profileId,
+    command.id,
+    error,
+    await ctx.store.now(),
+  );
+  return current ?? command;
+}
+
+function envelopeOf(command: Command) {
+  return {
+    commandId: command.id,
+    profileId: command.profileId,
+    type: command.type,
+    enqueuedAt: command.createdAt,
+  };
 }
 
 /**
@@ -175,12 +191,7 @@ async function rejectUnpublished(ctx: ApiContext, command: Command): Promise<Com
  */
 export async function publishCommand(ctx: ApiContext, command: Command): Promise<Command> {
   try {
-    await ctx.bus.publish({
-      commandId: command.id,
-      profileId: command.profileId,
-      type: command.type,
-      enqueuedAt: command.createdAt,
-    });
+    await ctx.bus.publish(envelopeOf(command));
     return command;
   } catch (error) {
     ctx.log.error(
@@ -243,7 +254,20 @@ export async function enqueueCommand(
         command_id: command.id,
       });
     }
-    return { command, replayed: true };
+    return { command, replayed: true, published: true };
   }
-  return { command: await publishCommand(ctx, command), replayed: false };
+  if (request.durable) {
+    const published = await ctx.bus.publish(envelopeOf(command)).then(
+      () => true,
+      (error: unknown) => {
+        ctx.log.warn(
+          { err: error, commandId: command.id },
+          'publishing failed; the engine sweeps it from the database',
+        );
+        return false;
+      },
+    );
+    return { command, replayed: false, published };
+  }
+  return { command: await publishCommand(ctx, command), replayed: false, published: true };
 }

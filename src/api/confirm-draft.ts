@@ -45,7 +45,7 @@ async function replay(ctx: ApiContext, draft: Draft, key: string | null): Promis
       status: command.status,
     });
   }
-  return { command, replayed: true };
+  return { command, replayed: true, published: true };
 }
 
 /** Refuses (and audits) a stored draft whose intent no longer matches its content hash. */
@@ -137,7 +137,7 @@ export async function confirmDraft(ctx: ApiContext, input: ConfirmInput): Promis
     throw new ApiError('draft_expired', { draft_id: draft.id, status: now?.status ?? 'unknown' });
   }
   try {
-    return { command: await publishCommand(ctx, stored), replayed: false };
+    return { command: await publishCommand(ctx, stored), replayed: false, published: true };
   } catch (error) {
     if (error instanceof ApiError && error.details.may_still_run !== true) {
       await ctx.store.drafts.setStatus(ctx.profileId, draft.id, 'staged').catch((restageError: unknown) => {

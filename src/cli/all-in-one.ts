@@ -12,7 +12,7 @@ import { createDatabase, createStore, maskDatabaseUrl, migrateToLatest } from '.
 import { systemClock, uuidGenerator } from '../adapters/system/system-clock.js';
 import { buildApp } from '../api/app.js';
 import { listen } from '../api/server.js';
-import type { Config } from '../config/config.js';
+import { assertApiStartable, type Config } from '../config/config.js';
 import { type RunningEngine, startEngine } from '../engine/engine.js';
 import { engineOptionsFromConfig } from '../engine/engine-options.js';
 import type { Logger } from '../logging/logger.js';
@@ -120,6 +120,8 @@ export async function startAllInOne(
   options: AllInOneOptions = {},
 ): Promise<RunningSystem> {
   assertLiveOptIn(config);
+  // Refused before anything starts (live without API_TOKEN), not after the engine is up.
+  assertApiStartable(config);
   const target = await brokerTarget(config, options);
   const cleanups: Array<() => Promise<void>> = [];
   if (target.simulator) cleanups.push(() => target.simulator?.stop() ?? Promise.resolve());

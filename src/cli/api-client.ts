@@ -14,7 +14,7 @@ export interface ApiClient {
 
 export function apiBaseUrl(config: Readonly<Config>, override?: string): string {
   if (override) return override.replace(/\/+$/, '');
-  const host = config.api.host === '0.0.0.0' || config.api.host === '::' ? '127.0.0.1' : config.api.host;
+  const host = ['0.0.0.0', '::', '[::]'].includes(config.api.host) ? '127.0.0.1' : config.api.host;
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.api.port}`;
 }
 

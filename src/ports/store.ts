@@ -4,7 +4,7 @@
  * SQLite and Postgres; `transaction` runs a unit of work on one connection, all or nothing.
  */
 import type { AuditEvent, AuditEventInput } from '../core/audit.js';
-import type { Command, CommandOutcome, CommandStatus } from '../core/command.js';
+import type { Command, CommandError, CommandOutcome, CommandStatus } from '../core/command.js';
 import type { DecimalString } from '../core/decimal.js';
 import type { Draft, DraftStatus } from '../core/draft.js';
 import type { Fill } from '../core/fill.js';
@@ -123,6 +123,11 @@ export interface CommandRepository {
   ): Promise<Command | null>;
   /** How many commands the profile has, by type and status. */
   counts(profileId: string): Promise<CommandCount[]>;
+  /**
+   * queued -> rejected in one statement, only if nobody claimed it yet; returns the command as it
+   * is afterwards (rejected, or claimed meanwhile), null when unknown.
+   */
+  rejectQueued(profileId: string, id: string, error: CommandError, at: Timestamp): Promise<Command | null>;
 }
 
 export interface CommandCount {

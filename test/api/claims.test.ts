@@ -186,12 +186,15 @@ describe('publishing after commit', () => {
     let databaseDown = false;
     const down = (store: Store): Store => ({
       ...store,
-      transaction: (work) =>
-        databaseDown
-          ? Promise.reject(
-              Object.assign(new Error('connect ECONNREFUSED 10.9.8.7:5432'), { code: 'ECONNREFUSED' }),
-            )
-          : store.transaction(work),
+      commands: {
+        ...store.commands,
+        rejectQueued: (...args) =>
+          databaseDown
+            ? Promise.reject(
+                Object.assign(new Error('connect ECONNREFUSED 10.9.8.7:5432'), { code: 'ECONNREFUSED' }),
+              )
+            : store.commands.rejectQueued(...args),
+      },
     });
     await open({
       bus: failingBus(async () => {

@@ -226,7 +226,7 @@ describe('health and degradation', () => {
     });
   });
 
-  it('with Redis down: reads keep working, commands are refused with 503 and nothing is stored', async () => {
+  it('with Redis down: reads keep working, commands are refused with 503, the kill switch is stored for the sweep', async () => {
     await open({
       env: { REDIS_URL: 'redis://127.0.0.1:1' },
       bus: () =>
@@ -242,7 +242,6 @@ describe('health and degradation', () => {
     expect(draft.statusCode).toBe(201);
     const refused = [
       await h.request({ method: 'POST', url: '/commands/confirm', payload: { draft_id: draft.json().id } }),
-      await h.request({ method: 'POST', url: '/commands/kill-switch', payload: { confirm_token: 'PAPER' } }),
       await h.request({ method: 'POST', url: '/commands/cancel', payload: { order_id: 'o-1' } }),
       await h.request({
         method: 'POST',
@@ -256,5 +255,15 @@ describe('health and degradation', () => {
     }
     expect(await h.commandCount()).toBe(0);
     expect((await h.store.drafts.get('p1', draft.json().id))?.status).toBe('staged');
+    // The kill switch always works: stored, and the engine's database sweep runs it without the bus.
+    const kill = await h.request({
+      method: 'POST',
+      url: '/commands/kill-switch',
+      payload: { confirm_token: 'PAPER' },
+    });
+    expect(kill.statusCode).toBe(202);
+    expect(kill.json().warning).toContain('the command bus is unavailable');
+    expect(kill.json().command).toMatchObject({ type: 'kill_switch', status: 'queued' });
+    expect(await h.commandCount()).toBe(1);
   });
 });

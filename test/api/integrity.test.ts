@@ -5,7 +5,7 @@
  * blank.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { isBlank, visibleText } from '../../src/api/visible-text.js';
+import { isBlank, visibleText } from '../../src/core/visible-text.js';
 import { type Harness, harness, marketBuy, PROFILE, seedMarket } from './harness.js';
 
 let h: Harness;

@@ -161,6 +161,12 @@ describe('kill switch', () => {
     );
     expect(wrong.error?.code).toBe('confirm_token_invalid');
     expect(rig.engine.tradingState()).toBe('HALTED');
+    const invisible = await finishedCommand(
+      rig,
+      await sendCommand(rig, 'resume', { confirm_token: 'paper', reason: '\u200b\u00a0\u2060' }),
+    );
+    expect(invisible.error?.code).toBe('reason_required');
+    expect(rig.engine.tradingState()).toBe('HALTED');
     const ok = await finishedCommand(
       rig,
       await sendCommand(rig, 'resume', { confirm_token: 'Paper', reason: 'checked the account' }),

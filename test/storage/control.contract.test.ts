@@ -153,6 +153,20 @@ await describeStore('store: commands', (h) => {
     expect(ids(await h.store.commands.list(profile, { order: 'newest', limit: 1 }))).toEqual([c3.id]);
   });
 
+  it('rejects a queued command only while nobody has claimed it', async () => {
+    const profile = newProfile();
+    const queued = makeCommand(profile, { createdAt: at(1) });
+    const claimed = makeCommand(profile, { createdAt: at(2) });
+    for (const c of [queued, claimed]) await h.store.commands.create(c);
+    await h.store.commands.claim(profile, claimed.id, at(3));
+    const error = { code: 'bus_unavailable', message: 'the command bus refused the command' };
+    const rejected = await h.store.commands.rejectQueued(profile, queued.id, error, at(4));
+    expect(rejected).toMatchObject({ status: 'rejected', error, finishedAt: at(4) });
+    const untouched = await h.store.commands.rejectQueued(profile, claimed.id, error, at(4));
+    expect(untouched).toMatchObject({ status: 'running', error: null });
+    expect(await h.store.commands.rejectQueued(profile, 'missing', error, at(4))).toBeNull();
+  });
+
   it('counts commands by type and status, per profile', async () => {
     const profile = newProfile();
     const c1 = makeCommand(profile, { createdAt: at(1) });

@@ -195,6 +195,35 @@ export async function finishCommand(
   throw new Error(`command ${id}: ${current.status} -> ${outcome.status} is not allowed`);
 }
 
+/**
+ * queued -> rejected in one statement, only while nobody has claimed it: the API's answer to a
+ * publish that failed. Returns the command as it is afterwards (rejected, or claimed meanwhile),
+ * null when unknown.
+ */
+export async function rejectQueuedCommand(
+  db: Db,
+  profileId: string,
+  id: string,
+  error: { code: string; message: string },
+  at: Timestamp,
+): Promise<Command | null> {
+  const row = await db
+    .updateTable('commands')
+    .set({
+      status: 'rejected',
+      error_code: error.code,
+      error_message: error.message,
+      updated_at: at,
+      finished_at: at,
+    })
+    .where('profile_id', '=', profileId)
+    .where('id', '=', id)
+    .where('status', '=', 'queued')
+    .returningAll()
+    .executeTakeFirst();
+  return row ? rowToCommand(row) : getCommand(db, profileId, id);
+}
+
 /** How many commands the profile has, by type and status (for metrics). */
 export async function countCommands(db: Db, profileId: string): Promise<CommandCount[]> {
   const rows = await db
@@ -214,5 +243,6 @@ export function commandRepository(db: Db): CommandRepository {
     claim: (profileId, id, at, fence) => claimCommand(db, profileId, id, at, fence),
     finish: (profileId, id, outcome, at, fence) => finishCommand(db, profileId, id, outcome, at, fence),
     counts: (profileId) => countCommands(db, profileId),
+    rejectQueued: (profileId, id, error, at) => rejectQueuedCommand(db, profileId, id, error, at),
   };
 }

@@ -3,25 +3,19 @@
  * `sqlite::memory:`) and `postgres://` / `postgresql://`. Anything else is a DatabaseUrlError whose
  * message masks the password.
  */
+import { maskUrlCredentials } from '../../config/url-secrets.js';
 import { DatabaseUrlError } from './errors.js';
 
 export type DatabaseTarget =
   | { dialect: 'sqlite'; path: string; memory: boolean }
   | { dialect: 'postgres'; connectionString: string };
 
-const CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):([^@/?#]*)@/i;
-
-/** Replaces the password of a URL with `***` (works on malformed URLs too). */
+/**
+ * The URL with its password and credential-like query values (`?password=`) masked: the one
+ * masker of config/url-secrets.ts (works on malformed URLs too).
+ */
 export function maskDatabaseUrl(url: string): string {
-  const masked = url.replace(CREDENTIALS, '$1:***@');
-  // A password that contains '/' or '?' defeats the pattern above: mask everything before the last '@'.
-  if (masked === url && /^[a-z][a-z0-9+.-]*:\/\/[^@]*:[^@]*@/i.test(url)) {
-    const at = url.lastIndexOf('@');
-    const scheme = url.indexOf('://') + 3;
-    const user = url.slice(scheme, at).split(':')[0];
-    return `${url.slice(0, scheme)}${user}:***${url.slice(at)}`;
-  }
-  return masked;
+  return maskUrlCredentials(url);
 }
 
 export function parseDatabaseUrl(raw: string): DatabaseTarget {

@@ -8,8 +8,14 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { COMMAND_STATUSES, COMMAND_TYPES, type CommandStatus, type CommandType } from '../../core/command.js';
+import { isBlank } from '../../core/visible-text.js';
 import { AUDIT_ACTIONS, actorOf } from '../audit-trail.js';
-import { assertCommandsAccepted, assertProfile, enqueueCommand } from '../command-service.js';
+import {
+  assertCommandsAccepted,
+  assertProfile,
+  BUS_DOWN_WARNING,
+  enqueueCommand,
+} from '../command-service.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, invalid } from '../errors.js';
 import { commandWire } from '../presenters.js';
@@ -22,7 +28,6 @@ import {
   str,
   withErrors,
 } from '../schemas.js';
-import { isBlank } from '../visible-text.js';
 
 const tags = ['commands'];
 
@@ -173,13 +178,15 @@ function registerKillSwitch(app: FastifyInstance, ctx: ApiContext): void {
           correlationId: request.id,
           expires: false,
           actor: actorOf(ctx, request),
+          durable: true,
         },
         { action: AUDIT_ACTIONS.killSwitchRequested, reason },
       );
+      const said = warning ?? (result.published ? null : BUS_DOWN_WARNING);
       return reply.status(result.replayed ? 200 : 202).send({
         command: commandWire(result.command),
         replayed: result.replayed,
-        ...(warning === null ? {} : { warning }),
+        ...(said === null ? {} : { warning: said }),
       });
     },
   );

@@ -16,7 +16,7 @@ import {
 } from '../../adapters/storage/index.js';
 import { buildApp } from '../../api/app.js';
 import { listen } from '../../api/server.js';
-import type { Config } from '../../config/config.js';
+import { assertApiStartable, type Config } from '../../config/config.js';
 import type { Logger } from '../../logging/logger.js';
 import { CliError, cliContext } from '../context.js';
 
@@ -27,6 +27,8 @@ export interface RunningApiProcess {
 
 /** Opens everything the API needs and starts listening; closes what it opened when that fails. */
 export async function startApi(config: Readonly<Config>, log: Logger): Promise<RunningApiProcess> {
+  // Refused before the database and the bus are opened (live without API_TOKEN: exit 2).
+  assertApiStartable(config);
   let db: ReturnType<typeof createDatabase>;
   try {
     // A failed connection is logged and replaced; requests meanwhile answer 503 database_unavailable.

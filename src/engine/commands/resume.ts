@@ -5,6 +5,7 @@
  * when the kill switch set it. From ACTIVE it succeeds without a change, with a note.
  */
 import type { Command, CommandOutcome } from '../../core/command.js';
+import { isBlank } from '../../core/visible-text.js';
 import { KILL_SWITCH_SUSPENDED_KEY } from '../safety/kill-switch.js';
 import { tokenMatches } from '../safety/safety-context.js';
 import { type CommandContext, failed, rejected } from './command-context.js';
@@ -21,7 +22,11 @@ export async function resume(ctx: CommandContext, command: Command): Promise<Com
   if (safety.killSwitch.running) {
     return rejected('kill_switch_running', 'a kill switch is running; resume once it has finished');
   }
-  const reason = typeof command.payload.reason === 'string' ? command.payload.reason : 'resume';
+  const reason = typeof command.payload.reason === 'string' ? command.payload.reason : '';
+  if (isBlank(reason)) {
+    // The API refuses it too; a re-arm must say why, in characters a person can see.
+    return rejected('reason_required', 'a resume needs a reason with visible characters');
+  }
   const from = await safety.states.set('ACTIVE', {
     actor: command.actor,
     reason,
