@@ -42,6 +42,25 @@ await describeStore('store: fills', (h) => {
 });
 
 await describeStore('store: positions', (h) => {
+  it('lets a REST refresh and stream writes of new symbols run at once without a key conflict', async () => {
+    // A refresh (delete all, insert the broker's view) racing stream writes that insert a symbol
+    // the refresh's view also holds: on Postgres both must serialise, never collide on the key.
+    const profile = newProfile();
+    for (let round = 0; round < 20; round++) {
+      const symbols = ['AAPL', 'MSFT', 'NVDA'].map((s) => `${s}${round}`);
+      await Promise.all([
+        h.store.positions.replaceAll(
+          profile,
+          symbols.map((symbol) => makePosition({ symbol })),
+          at(round),
+        ),
+        ...symbols.map((symbol) => h.store.positions.applyStreamQty(profile, symbol, '3', '100', at(round))),
+      ]);
+      const held = (await h.store.positions.list(profile)).map((p) => p.symbol);
+      expect(new Set(held)).toEqual(new Set(symbols));
+    }
+  });
+
   it('moves the positions revision on every write, and only for that profile', async () => {
     const profile = newProfile();
     const other = newProfile();

@@ -109,8 +109,10 @@ export function replaceAllPositions(
   asOf: Timestamp,
 ): Promise<void> {
   return inTransaction(db, async (trx) => {
-    await trx.deleteFrom('positions').where('profile_id', '=', profileId).execute();
+    // The revision row first: on Postgres it serialises this with a concurrent stream write, so
+    // the delete sees a row that write just inserted (else the insert below hits its key).
     await bumpRevision(trx, profileId);
+    await trx.deleteFrom('positions').where('profile_id', '=', profileId).execute();
     if (positions.length === 0) return;
     const rows = positions.map((p) => positionToRow(profileId, { ...p, asOf, provenance: 'rest' }));
     await trx.insertInto('positions').values(rows).execute();
@@ -127,6 +129,8 @@ export function applyStreamQty(
   at: Timestamp,
 ): Promise<void> {
   return inTransaction(db, async (trx) => {
+    // Serialised with replaceAll on the revision row (see there) before anything is read.
+    await bumpRevision(trx, profileId);
     const row = await trx
       .selectFrom('positions')
       .selectAll()
@@ -136,7 +140,6 @@ export function applyStreamQty(
       .executeTakeFirst();
     const current = row ? rowToPosition(row) : null;
     if (current?.provenance === 'stream' && compareTimestamps(at, current.asOf) < 0) return;
-    await bumpRevision(trx, profileId);
     if (dec(qty, 'qty').isZero()) {
       await trx
         .deleteFrom('positions')
