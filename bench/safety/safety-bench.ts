@@ -9,12 +9,14 @@
  *     engine adapter back to back and with the production budget at a person's pace (see
  *     confirmToNew), with the engine's broker REST calls per confirm on the order lanes (entry and
  *     exit: the pre-submit reads and the submit). Target: p50 <= 15 ms.
- * Everything in one process: simulator (no rate limit), SQLite ledger, bus, engine, API.
+ * Everything in one process: simulator (no rate limit), SQLite ledger (Postgres with
+ * BENCH_POSTGRES_URL), bus, engine, API.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { pino } from 'pino';
 import { createAlpacaBroker } from '../../src/adapters/alpaca/create-alpaca-broker.js';
 import { EmbeddedCommandBus } from '../../src/adapters/bus/embedded-command-bus.js';
@@ -78,14 +80,40 @@ function pct(values: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number;
 }
 
+/**
+ * A new, empty ledger: SQLite in a temporary folder, or with BENCH_POSTGRES_URL (a server URL whose
+ * user may create databases) a new Postgres database, dropped afterwards.
+ */
+async function freshLedger(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const server = process.env.BENCH_POSTGRES_URL;
+  if (!server) {
+    const dir = mkdtempSync(join(tmpdir(), 'centaur-bench-safety-'));
+    return {
+      url: `sqlite:${join(dir, 'bench.db')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const name = `centaur_bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: server });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 async function system(
   simOptions: SimulatorOptions,
   bus: (db: ReturnType<typeof createDatabase>) => CommandBus,
   engineUnthrottled = false,
 ) {
   const sim = await startSimulator({ rateLimit: 0, ...simOptions });
-  const dir = mkdtempSync(join(tmpdir(), 'centaur-bench-safety-'));
-  const db = createDatabase(`sqlite:${join(dir, 'bench.db')}`);
+  const ledger = await freshLedger();
+  const db = createDatabase(ledger.url);
   await migrateToLatest(db);
   const store = createStore(db);
   const commandBus = bus(db);
@@ -123,7 +151,7 @@ async function system(
       await commandBus.close();
       await store.close();
       await sim.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await ledger.drop();
     },
   };
 }
@@ -258,7 +286,7 @@ async function confirmToNew(
 }
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}, ${cpus().length} cpus`);
+  console.log(`node ${process.version}, ${cpus().length} cpus, ledger ${process.env.BENCH_POSTGRES_URL ? 'Postgres' : 'SQLite'}`);
   const runs: Array<{ ms: number; calls: number; commandMs: number }> = [];
   for (let i = 0; i < Number(process.env.KS_RUNS ?? 7); i++) runs.push(await killSwitchRun());
   const ms = runs.map((r) => r.ms);

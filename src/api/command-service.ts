@@ -20,7 +20,7 @@
  */
 import { canonicalJson } from '../core/canonical-json.js';
 import type { Command, CommandType } from '../core/command.js';
-import { timestampMs } from '../core/time.js';
+import { type Timestamp, timestampMs } from '../core/time.js';
 import { auditEvent } from './audit-trail.js';
 import type { ApiContext } from './context.js';
 import { ApiError } from './errors.js';
@@ -75,13 +75,12 @@ export interface UnclaimedCommand {
 
 /** The oldest queued command and its age by the store's clock; null when nothing is queued. */
 export async function oldestQueued(ctx: ApiContext): Promise<UnclaimedCommand | null> {
-  const [oldest] = await ctx.store.commands.list(ctx.profileId, {
-    status: 'queued',
-    order: 'oldest',
-    limit: 1,
-  });
+  const [[oldest], now] = await Promise.all([
+    ctx.store.commands.list(ctx.profileId, { status: 'queued', order: 'oldest', limit: 1 }),
+    ctx.store.now(),
+  ]);
   if (oldest === undefined) return null;
-  const ageMs = Math.max(0, timestampMs(await ctx.store.now()) - timestampMs(oldest.createdAt));
+  const ageMs = Math.max(0, timestampMs(now) - timestampMs(oldest.createdAt));
   return { commandId: oldest.id, type: oldest.type, ageMs };
 }
 
@@ -104,18 +103,22 @@ export async function assertCommandsAccepted(
   ctx: ApiContext,
   options: { allowUnclaimed?: boolean } = {},
 ): Promise<{ warning: string | null }> {
-  const heartbeat = await ctx.store.heartbeats.read(ctx.profileId);
+  // Read together, judged in order.
+  const [heartbeat, busHealthy, unclaimed] = await Promise.all([
+    ctx.store.heartbeats.read(ctx.profileId),
+    ctx.bus.healthy(),
+    unclaimedCommand(ctx),
+  ]);
   if (heartbeat !== null && heartbeat.environment !== ctx.config.environment) {
     throw new ApiError('environment_mismatch', {
       api_environment: ctx.config.environment,
       engine_environment: heartbeat.environment,
     });
   }
-  if (!(await ctx.bus.healthy())) {
+  if (!busHealthy) {
     if (!options.allowUnclaimed) throw new ApiError('bus_unavailable', { bus: ctx.config.bus.kind });
     return { warning: BUS_DOWN_WARNING };
   }
-  const unclaimed = await unclaimedCommand(ctx);
   if (unclaimed === null) return { warning: null };
   if (options.allowUnclaimed) return { warning: unclaimedWarning(unclaimed) };
   throw new ApiError(
@@ -135,8 +138,13 @@ export const BUS_DOWN_WARNING =
   'the command bus is unavailable: the kill switch is stored and the engine runs it from the database (within seconds while an engine runs)';
 
 /** A new queued command, timed by the store's clock. */
-export async function newCommand(ctx: ApiContext, request: CommandRequest): Promise<Command> {
-  const at = await ctx.store.now();
+export async function newCommand(
+  ctx: ApiContext,
+  request: CommandRequest,
+  /** The store's time, when the caller has just read it. */
+  storeNow?: Timestamp,
+): Promise<Command> {
+  const at = storeNow ?? (await ctx.store.now());
   return {
     id: ctx.ids.next(),
     profileId: ctx.profileId,

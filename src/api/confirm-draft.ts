@@ -68,8 +68,12 @@ async function assertIntegrity(ctx: ApiContext, draft: Draft, input: ConfirmInpu
 }
 
 /** Throws unless the draft is staged, unexpired, allowed (now as well as then) and, live, phrased. */
-async function assertConfirmable(ctx: ApiContext, draft: Draft, phrase: string | undefined): Promise<void> {
-  const now = timestampMs(await ctx.store.now());
+async function assertConfirmable(
+  ctx: ApiContext,
+  draft: Draft,
+  phrase: string | undefined,
+  now: number,
+): Promise<void> {
   const expired = draft.status === 'expired' || now >= timestampMs(draft.expiresAt);
   if (expired) {
     if (draft.status === 'staged') await ctx.store.drafts.setStatus(ctx.profileId, draft.id, 'expired');
@@ -78,7 +82,7 @@ async function assertConfirmable(ctx: ApiContext, draft: Draft, phrase: string |
   if (draft.status === 'denied' || !draft.verdict.allowed) {
     throw new ApiError('draft_denied', { draft_id: draft.id, verdict: draft.verdict });
   }
-  const fresh = (await assessDraft(ctx, draft.intent)).verdict;
+  const fresh = (await assessDraft(ctx, draft.intent, now)).verdict;
   if (!fresh.allowed) {
     throw new ApiError(
       'draft_denied',
@@ -98,17 +102,28 @@ export async function confirmDraft(ctx: ApiContext, input: ConfirmInput): Promis
   if (draft === null) throw new ApiError('draft_not_found', { draft_id: input.draftId });
   if (draft.status === 'confirmed') return replay(ctx, draft, input.idempotencyKey);
   await assertIntegrity(ctx, draft, input);
-  await assertConfirmable(ctx, draft, input.confirmPhrase);
-  await assertCommandsAccepted(ctx);
+  // One reading of the store's clock for the whole confirm; the draft's checks and the bus's
+  // guards read in parallel, and their errors are reported in this order.
+  const now = await ctx.store.now();
+  const [confirmable, accepted] = await Promise.allSettled([
+    assertConfirmable(ctx, draft, input.confirmPhrase, timestampMs(now)),
+    assertCommandsAccepted(ctx),
+  ]);
+  if (confirmable.status === 'rejected') throw confirmable.reason;
+  if (accepted.status === 'rejected') throw accepted.reason;
   const clientOrderId = clientOrderIdFor('draft', draft.id);
-  const command = await newCommand(ctx, {
-    type: 'submit_order',
-    payload: { draftId: draft.id, contentHash: draft.contentHash, clientOrderId, intent: draft.intent },
-    idempotencyKey: input.idempotencyKey,
-    correlationId: input.correlationId,
-    expires: true,
-    actor: input.actor,
-  });
+  const command = await newCommand(
+    ctx,
+    {
+      type: 'submit_order',
+      payload: { draftId: draft.id, contentHash: draft.contentHash, clientOrderId, intent: draft.intent },
+      idempotencyKey: input.idempotencyKey,
+      correlationId: input.correlationId,
+      expires: true,
+      actor: input.actor,
+    },
+    now,
+  );
   const stored = await ctx.store.transaction(async (tx) => {
     if (!(await tx.drafts.confirm(ctx.profileId, draft.id, command.id))) return null;
     const created = await tx.commands.create(command);

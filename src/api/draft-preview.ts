@@ -29,8 +29,13 @@ function annotate(verdict: RiskVerdict, notes: Record<string, string>): RiskVerd
 }
 
 /** Preview and verdict of `intent` as things stand now. */
-export async function assessDraft(ctx: ApiContext, intent: OrderIntent): Promise<DraftAssessment> {
-  const gathered = await gatherRiskContext(ctx, intent);
+export async function assessDraft(
+  ctx: ApiContext,
+  intent: OrderIntent,
+  /** The store's time (ms) when the caller has just read it. */
+  nowMs?: number,
+): Promise<DraftAssessment> {
+  const gathered = await gatherRiskContext(ctx, intent, nowMs);
   const { verdict, preview } = assessOrder(gathered.ctx, ctx.config.risk);
   return { preview, verdict: annotate(verdict, gathered.notes) };
 }

@@ -101,9 +101,13 @@ async function orderCounts(ctx: ApiContext, nowMs: number): Promise<{ open: numb
 }
 
 /** Everything the risk engine needs for `intent`, read fresh from the store. */
-export async function gatherRiskContext(ctx: ApiContext, intent: OrderIntent): Promise<GatheredContext> {
+export async function gatherRiskContext(
+  ctx: ApiContext,
+  intent: OrderIntent,
+  storeNow?: number,
+): Promise<GatheredContext> {
   const symbol = intent.symbol;
-  const nowMs = await storeNowMs(ctx);
+  const nowMs = storeNow ?? (await storeNowMs(ctx));
   const [state, heartbeat, asset, judged, positions, account, counts, session] = await Promise.all([
     ctx.store.tradingState.get(ctx.profileId),
     ctx.store.heartbeats.read(ctx.profileId),

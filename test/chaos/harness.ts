@@ -211,6 +211,15 @@ export class Cluster {
   }
 
   /** Starts `centaur api` (not waiting; see apiUp). */
+  /** Starts an engine and the API and waits until both serve: the usual starting point. */
+  async startAll(engineName = 'engine'): Promise<Proc> {
+    const engine = this.startEngine(engineName);
+    this.startApi();
+    await this.engineReady(engine);
+    await this.healthy();
+    return engine;
+  }
+
   startApi(env: Record<string, string> = {}): Proc {
     this.apiProc = this.group.start('api', ['api'], { ...this.env, ...this.o.apiEnv, ...env });
     return this.apiProc;

@@ -34,10 +34,7 @@ await clusterSuite(() => {
 
   beforeAll(async () => {
     await cluster.up();
-    engine = cluster.startEngine('engine');
-    cluster.startApi();
-    await cluster.engineReady(engine);
-    await cluster.healthy();
+    engine = await cluster.startAll('engine');
   }, 120_000);
 
   afterAll(() => cluster.down(), 60_000);

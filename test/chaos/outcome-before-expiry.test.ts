@@ -18,10 +18,7 @@ await clusterSuite(() => {
 
   beforeAll(async () => {
     await cluster.up();
-    engine = cluster.startEngine('engine-1');
-    cluster.startApi();
-    await cluster.engineReady(engine);
-    await cluster.healthy();
+    engine = await cluster.startAll('engine-1');
   }, 120_000);
 
   afterAll(() => cluster.down(), 60_000);

@@ -18,10 +18,7 @@ await clusterSuite(() => {
 
   beforeAll(async () => {
     await cluster.up();
-    a = cluster.startEngine('engine-A');
-    cluster.startApi();
-    await cluster.engineReady(a);
-    await cluster.healthy();
+    a = await cluster.startAll('engine-A');
   }, 120_000);
 
   afterAll(() => cluster.down(), 60_000);

@@ -3,59 +3,14 @@
  * `centaur engine` and `centaur api` as separate processes on the machine's Postgres and Redis,
  * driven only through the HTTP API: draft -> confirm -> fill, then a kill switch.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freePort, ProcessGroup, SIM_HEADERS, SIM_KEY, SIM_SECRET } from '../support/processes.js';
 import { postgresUrl, redisUrl, serviceSuite } from '../support/services.js';
 
-const BIN = resolve('bin/centaur.js');
-const children: ChildProcess[] = [];
-const logs = new Map<string, string[]>();
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-function start(name: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  logs.set(name, lines);
-  child.stdout?.on('data', (d) => lines.push(String(d)));
-  child.stderr?.on('data', (d) => lines.push(String(d)));
-  children.push(child);
-  return child;
-}
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-  what = 'condition',
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(
-        `${what} not met in time; logs:\n${[...logs].map(([n, l]) => `--- ${n}\n${l.join('').slice(-2000)}`).join('\n')}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const group = new ProcessGroup();
+const eventually = group.eventually.bind(group);
 
 await serviceSuite('postgres', () => {
   const database = `centaur_e2e_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
@@ -96,16 +51,16 @@ await serviceSuite('postgres', () => {
     await client.end();
     const [simPort, apiPort] = [await freePort(), await freePort()];
     sim = `http://127.0.0.1:${simPort}`;
-    start(
+    group.start(
       'sim',
       [
         'sim',
         '--port',
         String(simPort),
         '--key',
-        'E2EKEY',
+        SIM_KEY,
         '--secret',
-        'E2ESECRET',
+        SIM_SECRET,
         '--tick-ms',
         '0',
         '--partial-fills',
@@ -116,24 +71,13 @@ await serviceSuite('postgres', () => {
       {},
     );
     await eventually(
-      async () =>
-        (
-          await fetch(`${sim}/v2/clock`, {
-            headers: { 'APCA-API-KEY-ID': 'E2EKEY', 'APCA-API-SECRET-KEY': 'E2ESECRET' },
-          })
-        ).ok
-          ? true
-          : undefined,
+      async () => ((await fetch(`${sim}/v2/clock`, { headers: SIM_HEADERS })).ok ? true : undefined),
       30_000,
       'simulator up',
     );
     await fetch(`${sim}/_sim/reset`, {
       method: 'POST',
-      headers: {
-        'APCA-API-KEY-ID': 'E2EKEY',
-        'APCA-API-SECRET-KEY': 'E2ESECRET',
-        'content-type': 'application/json',
-      },
+      headers: { ...SIM_HEADERS, 'content-type': 'application/json' },
       body: JSON.stringify({
         cash: '100000',
         positions: [{ symbol: 'MSFT', qty: '5', avg_entry_price: '400' }],
@@ -144,21 +88,18 @@ await serviceSuite('postgres', () => {
       REDIS_URL: redisUrl(),
       COMMAND_QUEUE_NAME: `centaur-e2e:${database}`,
       ENGINE_PROFILE_ID: 'e2e',
-      ALPACA_API_KEY: 'E2EKEY',
-      ALPACA_API_SECRET: 'E2ESECRET',
+      ALPACA_API_KEY: SIM_KEY,
+      ALPACA_API_SECRET: SIM_SECRET,
       ALPACA_TRADING_BASE_URL: sim,
       ALPACA_DATA_BASE_URL: sim,
       ENGINE_SYNC_MIN_INTERVAL_SECONDS: '0.3',
       ENGINE_POLL_INTERVAL_SECONDS: '2',
       API_PORT: String(apiPort),
     };
-    const migrate = spawnSync(process.execPath, [BIN, 'migrate'], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      encoding: 'utf8',
-    });
+    const migrate = group.run(['migrate'], env);
     expect(migrate.status, migrate.stderr).toBe(0);
-    start('engine', ['engine'], env);
-    start('api', ['api'], env);
+    group.start('engine', ['engine'], env);
+    group.start('api', ['api'], env);
     api = `http://127.0.0.1:${apiPort}`;
     await eventually(
       async () => ((await fetch(`${api}/health`)).status === 200 ? true : undefined),
@@ -168,10 +109,7 @@ await serviceSuite('postgres', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const child of children.reverse()) child.kill('SIGTERM');
-    await Promise.all(
-      children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
-    );
+    await group.stopAll();
     const client = new pg.Client({ connectionString: admin.toString() });
     await client.connect();
     await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
@@ -214,9 +152,7 @@ await serviceSuite('postgres', () => {
     expect(kill.status).toBe(202);
     const done = await finished(kill.json.command.id);
     expect(done.status).toBe('succeeded');
-    const broker = await fetch(`${sim}/v2/positions`, {
-      headers: { 'APCA-API-KEY-ID': 'E2EKEY', 'APCA-API-SECRET-KEY': 'E2ESECRET' },
-    });
+    const broker = await fetch(`${sim}/v2/positions`, { headers: SIM_HEADERS });
     expect(await broker.json()).toEqual([]);
     const profile = await call<{ trading_state: { state: string } }>('/state/profile');
     expect(profile.json.trading_state.state).toBe('HALTED');

@@ -192,27 +192,9 @@ describe('engine commands', () => {
   });
 
   it('runs a stored command the bus never delivered (the database sweep)', async () => {
-    const id = uuidGenerator.next();
-    const now = new Date().toISOString();
     const payload = await stageDraft(rig, intent().intent as OrderIntent);
-    await rig.store.commands.create({
-      id,
-      profileId: PROFILE,
-      type: 'submit_order',
-      payload,
-      actor: 'test',
-      idempotencyKey: null,
-      correlationId: id,
-      status: 'queued',
-      result: null,
-      error: null,
-      attempts: 0,
-      createdAt: now,
-      updatedAt: now,
-      startedAt: null,
-      finishedAt: null,
-      expiresAt: new Date(Date.now() + 60_000).toISOString(),
-    });
+    const expiresAt = new Date(Date.now() + 60_000).toISOString();
+    const id = await sendCommand(rig, 'submit_order', payload, { expiresAt }, { publish: false });
     // never published: only the database has it
     const done = await finishedCommand(rig, id);
     expect(done.status).toBe('succeeded');

@@ -184,6 +184,8 @@ export async function sendCommand(
   type: Command['type'],
   payload: Record<string, unknown>,
   overrides: Partial<Command> = {},
+  /** publish: false stores it only, as if the bus had lost it. */
+  options: { publish?: boolean } = {},
 ): Promise<string> {
   const id = overrides.id ?? uuidGenerator.next();
   const now = new Date().toISOString();
@@ -206,7 +208,8 @@ export async function sendCommand(
     expiresAt: null,
     ...overrides,
   });
-  await rig.bus.publish({ commandId: id, profileId: PROFILE, type, enqueuedAt: now });
+  if (options.publish !== false)
+    await rig.bus.publish({ commandId: id, profileId: PROFILE, type, enqueuedAt: now });
   return id;
 }
 

@@ -109,10 +109,15 @@ export async function submitOrder(ctx: CommandContext, command: Command): Promis
     const existing = await alreadyPlaced(ctx, clientOrderId);
     if (existing) return succeeded(existing, 'placed by an earlier attempt');
   }
-  if (command.expiresAt && compareTimestamps(await ctx.store.now(), command.expiresAt) > 0) {
+  // Read together, decided in order: expiry, integrity, then the lane (entry or exit).
+  const [now, problem, reducing] = await Promise.all([
+    ctx.store.now(),
+    integrityProblem(ctx, command, intent),
+    reduces(ctx, intent),
+  ]);
+  if (command.expiresAt && compareTimestamps(now, command.expiresAt) > 0) {
     return { status: 'expired', error: { code: 'expired', message: 'expired before it ran' } };
   }
-  const problem = await integrityProblem(ctx, command, intent);
   if (problem) {
     const message = 'the order does not match the draft the person confirmed (content hash mismatch)';
     await auditOrder(ctx, command, 'draft.integrity_failed', clientOrderId, problem, message);
@@ -125,7 +130,7 @@ export async function submitOrder(ctx: CommandContext, command: Command): Promis
     return rejected('TRADING_HALTED', message, { clientOrderId, codes: ['TRADING_HALTED'] });
   }
   try {
-    return await gatedSubmit(ctx, command, intent, clientOrderId);
+    return await gatedSubmit(ctx, command, intent, clientOrderId, reducing ? 'exit' : 'entry');
   } finally {
     leave?.();
   }
@@ -136,8 +141,8 @@ async function gatedSubmit(
   command: Command,
   intent: OrderIntent,
   clientOrderId: string,
+  lane: 'entry' | 'exit',
 ): Promise<CommandOutcome> {
-  const lane = (await reduces(ctx, intent)) ? 'exit' : 'entry';
   const denials = await preSubmitDenials(ctx, intent, lane);
   if (denials.length > 0) {
     const codes = denials.map((d) => d.code ?? d.check);
