@@ -24,7 +24,10 @@ export const NOT_FINISHED = 'engine_stopping';
 export class CommandExecutor {
   /** Commands this engine is running now, by id (a second delivery joins the first). */
   readonly #running = new Map<string, Promise<void>>();
-  /** Commands this engine claimed in its current life (a former lease holder's are not here). */
+  /**
+   * Commands this engine claimed and has not finished yet (a former lease holder's are not here):
+   * the database sweep leaves these alone.
+   */
   readonly #claimed = new Set<string>();
 
   constructor(
@@ -32,7 +35,7 @@ export class CommandExecutor {
     private readonly registry: CommandRegistry,
   ) {}
 
-  /** Whether this engine claimed the command (it runs it, or has run it). */
+  /** Whether this engine claimed the command and is still running it. */
   claimedHere(id: string): boolean {
     return this.#claimed.has(id);
   }
@@ -65,12 +68,22 @@ export class CommandExecutor {
         .then((outcome) =>
           'error' in outcome && outcome.error.code === NOT_FINISHED
             ? undefined
-            : this.#finish(claimed, outcome),
+            : this.#finish(claimed, outcome).then(() => {
+                this.#claimed.delete(id);
+              }),
         )
-        .catch((error) => log.error({ err: error, commandId: id }, 'detached command not finished'));
+        .catch((error) => {
+          this.#claimed.delete(id); // not finished: the database sweep hands it over again
+          log.error({ err: error, commandId: id }, 'detached command not finished');
+        });
       return;
     }
-    await this.#finish(claimed, await this.#run(claimed));
+    try {
+      await this.#finish(claimed, await this.#run(claimed));
+    } finally {
+      // Finished (terminal) or not (the sweep, or a redelivery, hands it over again).
+      this.#claimed.delete(id);
+    }
   }
 
   /** The last detached command's run (tests and shutdown wait on it). */
