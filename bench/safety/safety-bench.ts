@@ -286,7 +286,9 @@ async function confirmToNew(
 }
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}, ${cpus().length} cpus, ledger ${process.env.BENCH_POSTGRES_URL ? 'Postgres' : 'SQLite'}`);
+  console.log(
+    `node ${process.version}, ${cpus().length} cpus, ledger ${process.env.BENCH_POSTGRES_URL ? 'Postgres' : 'SQLite'}`,
+  );
   const runs: Array<{ ms: number; calls: number; commandMs: number }> = [];
   for (let i = 0; i < Number(process.env.KS_RUNS ?? 7); i++) runs.push(await killSwitchRun());
   const ms = runs.map((r) => r.ms);
