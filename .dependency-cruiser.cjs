@@ -30,10 +30,26 @@ module.exports = {
       },
     },
     forbid(
+      'contract-on-core-only',
+      'the engine/API/UI contract builds on core only (engine, API, adapters, CLI and UI import it).',
+      '^src/contract/',
+      '^src/(?!core/|contract/)',
+    ),
+    {
+      name: 'contract-browser-safe',
+      comment: 'the contract may use only zod: the UI bundles it for the browser (no Node built-ins).',
+      severity: 'error',
+      from: { path: '^src/contract/' },
+      to: {
+        dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer'],
+        pathNot: 'node_modules/zod/',
+      },
+    },
+    forbid(
       'ports-on-core-only',
-      'ports are interfaces over core types.',
+      "ports are interfaces over core types and the contract's names.",
       '^src/ports/',
-      '^src/(?!core/|ports/)',
+      '^src/(?!core/|ports/|contract/)',
     ),
     {
       name: 'ports-no-vendors',

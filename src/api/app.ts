@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { pollingChangeNotifier } from '../adapters/changes/in-process-change-notifier.js';
 import { systemClock, uuidGenerator } from '../adapters/system/system-clock.js';
 import { assertApiStartable } from '../config/config.js';
 import { VERSION } from '../version.js';
@@ -19,7 +20,7 @@ import { installRefusalAudit } from './audit-trail.js';
 import { installAuth } from './auth.js';
 import { ChangeFeed } from './change-feed.js';
 import { type ApiContext, type ApiDeps, resolveOptions } from './context.js';
-import { errorSchema, installErrorHandling } from './errors.js';
+import { installErrorHandling } from './errors.js';
 import { installHostGuard } from './host-guard.js';
 import { createApiMetrics, registerMetricsRoute } from './metrics.js';
 import { registerAuditRoutes } from './routes/audit.js';
@@ -29,6 +30,7 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerStateRoutes } from './routes/state.js';
 import { registerStaticUi } from './static-ui.js';
+import { sharedSchemas } from './wire-schemas.js';
 
 export type { ApiDeps, ApiOptions } from './context.js';
 
@@ -37,6 +39,7 @@ function context(deps: ApiDeps): ApiContext {
     config: deps.config,
     store: deps.store,
     bus: deps.bus,
+    changes: deps.changes ?? pollingChangeNotifier,
     clock: deps.clock ?? systemClock,
     ids: deps.ids ?? uuidGenerator,
     log: deps.log,
@@ -48,6 +51,8 @@ function context(deps: ApiDeps): ApiContext {
 
 async function registerOpenApi(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   await app.register(swagger, {
+    // Shared schemas become OpenAPI components named by their $id (Position, Order, ApiError...).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     openapi: {
       info: {
         title: 'Centaur control plane',
@@ -84,14 +89,14 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   installAuth(app, ctx.config.api.token);
   installRefusalAudit(app, ctx);
-  app.addSchema(errorSchema);
+  for (const schema of sharedSchemas()) app.addSchema(schema);
   await registerOpenApi(app, ctx);
   registerHealthRoutes(app, ctx);
   registerMetricsRoute(app, ctx.metrics);
   registerStateRoutes(app, ctx);
   registerCommandRoutes(app, ctx);
   registerDraftRoutes(app, ctx);
-  registerEventRoutes(app, ctx, new ChangeFeed(ctx));
+  registerEventRoutes(app, ctx, new ChangeFeed(ctx, ctx.changes));
   registerAuditRoutes(app, ctx);
   await registerStaticUi(app);
   await app.ready();

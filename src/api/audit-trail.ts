@@ -12,21 +12,10 @@
  * token itself).
  */
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { AUDIT_ACTIONS, type AuditAction } from '../contract/audit-actions.js';
 import type { AuditEventInput } from '../core/audit.js';
 import type { ApiContext } from './context.js';
 import { toApiError } from './errors.js';
-
-export const AUDIT_ACTIONS = {
-  draftCreated: 'draft.created',
-  draftDenied: 'draft.denied',
-  draftConfirmed: 'draft.confirmed',
-  /** A confirm found the stored draft edited (content hash mismatch); nothing was queued. */
-  draftIntegrityFailed: 'draft.integrity_failed',
-  killSwitchRequested: 'kill_switch.requested',
-  resumeRequested: 'resume.requested',
-  cancelRequested: 'cancel.requested',
-  requestRefused: 'request.refused',
-} as const;
 
 /**
  * Error codes not recorded as `request.refused`: input mistakes (logged, not audited), requests
@@ -56,7 +45,7 @@ export function actorOf(ctx: ApiContext, request: FastifyRequest): string {
 }
 
 export interface AuditRecord {
-  action: string;
+  action: AuditAction;
   actor: string;
   reason: string | null;
   subjectType: string | null;

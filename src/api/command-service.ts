@@ -18,6 +18,7 @@
  * sweep runs it while it has not expired). Replaying the same Idempotency-Key returns that stored
  * command as it is.
  */
+import type { AuditAction } from '../contract/audit-actions.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { Command, CommandType } from '../core/command.js';
 import { type Timestamp, timestampMs } from '../core/time.js';
@@ -46,7 +47,7 @@ export interface CommandRequest {
 
 /** The audit event written with a new command, in the same transaction. */
 export interface CommandAudit {
-  action: string;
+  action: AuditAction;
   reason: string | null;
   data?: Record<string, unknown>;
 }
@@ -180,7 +181,13 @@ async function rejectUnpublished(ctx: ApiContext, command: Command): Promise<Com
     error,
     await ctx.store.now(),
   );
+  announceCommand(ctx, command.id);
   return current ?? command;
+}
+
+/** Tells the change channel (and so every SSE client) that a command was stored or changed. */
+export function announceCommand(ctx: Pick<ApiContext, 'changes' | 'profileId'>, commandId: string): void {
+  ctx.changes.announce({ profileId: ctx.profileId, kind: 'commands', ids: [commandId] });
 }
 
 function envelopeOf(command: Command) {
@@ -255,6 +262,7 @@ export async function enqueueCommand(
     }
     return stored;
   });
+  if (created) announceCommand(ctx, command.id);
   if (!created) {
     if (!sameRequest(command, wanted)) {
       throw new ApiError('idempotency_key_reused', {

@@ -15,12 +15,20 @@
  * returns that command, never a second one. The `draft.confirmed` audit event is stored in the
  * same transaction as the command (correlation: the confirm's request id).
  */
-import { isTerminalCommandStatus } from '../core/command.js';
+import { AUDIT_ACTIONS } from '../contract/audit-actions.js';
+import { clientOrderIdFor } from '../contract/client-order-id.js';
+import { commandPayload } from '../contract/command-payloads.js';
+import { isTerminalCommandStatus } from '../contract/commands.js';
 import { type Draft, draftContentHash } from '../core/draft.js';
-import { clientOrderIdFor } from '../core/order-request.js';
 import { timestampMs } from '../core/time.js';
-import { AUDIT_ACTIONS, auditEvent } from './audit-trail.js';
-import { assertCommandsAccepted, type EnqueueResult, newCommand, publishCommand } from './command-service.js';
+import { auditEvent } from './audit-trail.js';
+import {
+  announceCommand,
+  assertCommandsAccepted,
+  type EnqueueResult,
+  newCommand,
+  publishCommand,
+} from './command-service.js';
 import type { ApiContext } from './context.js';
 import { assessDraft, confirmPhraseFor, phraseMatches } from './draft-preview.js';
 import { ApiError } from './errors.js';
@@ -116,7 +124,12 @@ export async function confirmDraft(ctx: ApiContext, input: ConfirmInput): Promis
     ctx,
     {
       type: 'submit_order',
-      payload: { draftId: draft.id, contentHash: draft.contentHash, clientOrderId, intent: draft.intent },
+      payload: commandPayload('submit_order', {
+        draftId: draft.id,
+        contentHash: draft.contentHash,
+        clientOrderId,
+        intent: draft.intent,
+      }),
       idempotencyKey: input.idempotencyKey,
       correlationId: input.correlationId,
       expires: true,
@@ -146,6 +159,7 @@ export async function confirmDraft(ctx: ApiContext, input: ConfirmInput): Promis
     );
     return created.command;
   });
+  if (stored !== null) announceCommand(ctx, stored.id);
   if (stored === null) {
     const now = await ctx.store.drafts.get(ctx.profileId, draft.id);
     if (now?.status === 'confirmed') return replay(ctx, now, input.idempotencyKey);

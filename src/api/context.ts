@@ -5,14 +5,20 @@
 
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
+import type { ChangeNotifier } from '../ports/change-notifier.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { CommandBus } from '../ports/command-bus.js';
 import type { Store } from '../ports/store.js';
 import type { ApiMetrics } from './metrics.js';
 
 export interface ApiOptions {
-  /** How often the SSE change feed polls the store while a client listens (default 500 ms). */
+  /**
+   * How often the SSE change feed re-reads everything while a client listens and no change channel
+   * pushes (separate processes on SQLite; default 500 ms).
+   */
   eventsPollMs?: number;
+  /** The same with a change channel: the safety poll for lost notifications (default 5 s). */
+  eventsSafetyPollMs?: number;
   /** Comment lines keep idle SSE connections open (default 15 s). */
   keepAliveMs?: number;
   /** Order commands expire this long after they are created (default 60 s). */
@@ -33,6 +39,8 @@ export interface ApiDeps {
   config: Readonly<Config>;
   store: Store;
   bus: CommandBus;
+  /** The change channel (default: none, and the SSE feed polls every `eventsPollMs`). */
+  changes?: ChangeNotifier;
   clock?: Clock;
   ids?: IdGenerator;
   log: Logger;
@@ -43,6 +51,8 @@ export interface ApiContext {
   config: Readonly<Config>;
   store: Store;
   bus: CommandBus;
+  /** Where committed changes are announced and heard (the SSE feed; commands the API creates). */
+  changes: ChangeNotifier;
   clock: Clock;
   ids: IdGenerator;
   log: Logger;
@@ -57,6 +67,7 @@ export const ORDER_COMMAND_TTL_MS = 60_000;
 export function resolveOptions(config: Readonly<Config>, options: ApiOptions = {}): Required<ApiOptions> {
   return {
     eventsPollMs: options.eventsPollMs ?? 500,
+    eventsSafetyPollMs: options.eventsSafetyPollMs ?? 5_000,
     keepAliveMs: options.keepAliveMs ?? 15_000,
     orderCommandTtlMs: options.orderCommandTtlMs ?? ORDER_COMMAND_TTL_MS,
     engineStaleMs: options.engineStaleMs ?? Math.max(30_000, 3_000 * config.engine.pollIntervalSeconds),

@@ -4,53 +4,34 @@
  * notional, exactly the prices the order type needs, extended hours only for DAY limit orders,
  * amounts above zero. Each problem names its field.
  */
+
+import { z } from 'zod';
 import { dec } from '../core/decimal.js';
-import {
-  ORDER_SIDES,
-  ORDER_TYPES,
-  type OrderSide,
-  type OrderType,
-  TIME_IN_FORCE,
-  type TimeInForce,
-} from '../core/order.js';
+import { ORDER_SIDES, ORDER_TYPES, type OrderType, TIME_IN_FORCE } from '../core/order.js';
 import type { OrderIntent, OrderPricing } from '../core/order-request.js';
 import { type FieldProblem, invalid } from './errors.js';
-import { decimalString, symbolQuery } from './schemas.js';
+import { routeSchema } from './route-schema.js';
+import { decimalField, profileIdField, symbolField } from './schemas.js';
 
-export interface DraftBody {
-  symbol: string;
-  side: OrderSide;
-  type: OrderType;
-  time_in_force: TimeInForce;
-  qty?: string;
-  notional?: string;
-  limit_price?: string;
-  stop_price?: string;
-  trail_price?: string;
-  trail_percent?: string;
-  extended_hours?: boolean;
-  profile_id?: string;
-}
+const draftBody = z.strictObject({
+  symbol: symbolField.describe('ticker, e.g. AAPL (upper-cased)'),
+  side: z.enum(ORDER_SIDES),
+  type: z.enum(ORDER_TYPES),
+  time_in_force: z.enum(TIME_IN_FORCE),
+  qty: decimalField.optional(),
+  notional: decimalField.optional(),
+  limit_price: decimalField.optional(),
+  stop_price: decimalField.optional(),
+  trail_price: decimalField.optional(),
+  trail_percent: decimalField.optional(),
+  extended_hours: z.boolean().default(false),
+  profile_id: profileIdField.optional(),
+});
 
-export const draftBodySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['symbol', 'side', 'type', 'time_in_force'],
-  properties: {
-    symbol: { ...symbolQuery, description: 'ticker, e.g. AAPL (upper-cased)' },
-    side: { type: 'string', enum: [...ORDER_SIDES] },
-    type: { type: 'string', enum: [...ORDER_TYPES] },
-    time_in_force: { type: 'string', enum: [...TIME_IN_FORCE] },
-    qty: decimalString,
-    notional: decimalString,
-    limit_price: decimalString,
-    stop_price: decimalString,
-    trail_price: decimalString,
-    trail_percent: decimalString,
-    extended_hours: { type: 'boolean', default: false },
-    profile_id: { type: 'string', minLength: 1, maxLength: 64 },
-  },
-} as const;
+/** The body as the handler sees it (ajv has checked each field; the cross-field rules are below). */
+export type DraftBody = z.input<typeof draftBody>;
+
+export const draftBodySchema = routeSchema(draftBody);
 
 const PRICES_BY_TYPE: Record<OrderType, ReadonlyArray<keyof DraftBody>> = {
   market: [],

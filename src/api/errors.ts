@@ -181,21 +181,3 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply.status(404).send(errorBody(error));
   });
 }
-
-/** The JSON schema of the error body, for route response schemas and OpenAPI. */
-export const errorSchema = {
-  $id: 'ApiError',
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message', 'details'],
-      properties: {
-        code: { type: 'string', enum: Object.keys(ERROR_CATALOGUE) },
-        message: { type: 'string' },
-        details: { type: 'object', additionalProperties: true },
-      },
-    },
-  },
-} as const;

@@ -15,18 +15,15 @@
  * the store's clock (`store.now()`, read once per gathering), the clock the engine's writes are
  * compared with; never this host's.
  */
+import { isHealthyStreamState } from '../contract/stream-state.js';
+import { readWatermark, WATERMARKS } from '../contract/watermarks.js';
 import type { OrderIntent } from '../core/order-request.js';
 import type { MarketSession, RiskContext, RiskQuote } from '../core/risk/risk-types.js';
 import { timestampMs } from '../core/time.js';
 import { effectiveTradingState } from '../core/trading-state.js';
 import type { Heartbeat, QuoteRecord } from '../ports/store.js';
 import type { ApiContext } from './context.js';
-import { HEALTHY_STREAM_STATES } from './routes/health.js';
 
-/** The watermark key under which the engine writes `{"session": ..., "at": ...}`. */
-export const MARKET_SESSION_KEY = 'market_session';
-
-const SESSIONS: ReadonlySet<string> = new Set(['core', 'pre', 'post', 'closed']);
 const NO_QUOTE: RiskQuote = { last: null, bid: null, ask: null };
 
 export interface GatheredContext {
@@ -39,7 +36,7 @@ export interface GatheredContext {
 export function streamHealthy(ctx: ApiContext, heartbeat: Heartbeat | null, nowMs: number): boolean {
   if (heartbeat === null) return false;
   const age = nowMs - timestampMs(heartbeat.at);
-  return age <= ctx.options.engineStaleMs && HEALTHY_STREAM_STATES.has(heartbeat.streamState);
+  return age <= ctx.options.engineStaleMs && isHealthyStreamState(heartbeat.streamState);
 }
 
 function quoteAgeMs(quote: QuoteRecord | null, nowMs: number): number | null {
@@ -77,18 +74,10 @@ export async function freshQuote(ctx: ApiContext, symbol: string, nowMs: number)
 
 /** The session the engine reported, or null when it is missing, unreadable or stale. */
 export async function reportedSession(ctx: ApiContext, nowMs: number): Promise<MarketSession | null> {
-  const raw = await ctx.store.watermarks.get(ctx.profileId, MARKET_SESSION_KEY);
-  if (raw === null) return null;
-  try {
-    const value = JSON.parse(raw) as { session?: unknown; at?: unknown };
-    if (typeof value.session !== 'string' || !SESSIONS.has(value.session) || typeof value.at !== 'string') {
-      return null;
-    }
-    const age = nowMs - timestampMs(value.at);
-    return age <= ctx.options.engineStaleMs ? (value.session as MarketSession) : null;
-  } catch {
-    return null;
-  }
+  const mark = await readWatermark(ctx.store.watermarks, ctx.profileId, WATERMARKS.marketSession);
+  if (mark === null) return null;
+  const age = nowMs - timestampMs(mark.at);
+  return age <= ctx.options.engineStaleMs ? mark.session : null;
 }
 
 async function orderCounts(ctx: ApiContext, nowMs: number): Promise<{ open: number; lastMinute: number }> {

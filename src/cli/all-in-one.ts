@@ -7,6 +7,7 @@
 import { rmSync } from 'node:fs';
 import { createAlpacaBroker } from '../adapters/alpaca/create-alpaca-broker.js';
 import { createCommandBus } from '../adapters/bus/create-command-bus.js';
+import { createChangeNotifier } from '../adapters/changes/create-change-notifier.js';
 import { silentNotifier, WebhookNotifier } from '../adapters/notify/webhook-notifier.js';
 import { createDatabase, createStore, maskDatabaseUrl, migrateToLatest } from '../adapters/storage/index.js';
 import { systemClock, uuidGenerator } from '../adapters/system/system-clock.js';
@@ -144,6 +145,11 @@ export async function startAllInOne(
     const store = createStore(db);
     const bus = createCommandBus(config, db, { onError: (err) => log.warn({ err }, 'command bus error') });
     cleanups.push(() => bus.close());
+    // Engine and API share this process: changes travel in process, from commit to SSE.
+    const changes = createChangeNotifier(config, 'all-in-one', {
+      onError: (err) => log.warn({ err }, 'change channel error'),
+    });
+    cleanups.push(() => changes.close());
     const adapter = createAlpacaBroker({ ...target, dataFeed: config.broker.dataFeed });
     const notifier = notifierFor(config, log);
     // Supervised: a lease that lapsed (the machine slept, the process was paused) starts it again.
@@ -159,6 +165,7 @@ export async function startAllInOne(
           ids: uuidGenerator,
           log,
           notifier,
+          changes,
         }),
       log,
     );
@@ -166,7 +173,7 @@ export async function startAllInOne(
       if (reason !== 'stopped') log.error({ reason }, 'the engine stopped and is not serving');
     });
     cleanups.push(() => supervised.stop());
-    const app = await buildApp({ config, store, bus, log });
+    const app = await buildApp({ config, store, bus, changes, log });
     const api = await listen(app, config.api.host, config.api.port).catch(async (error: unknown) => {
       await app.close();
       throw new CliError(`cannot listen on ${config.api.host}:${config.api.port}: ${String(error)}`, 1);

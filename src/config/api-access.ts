@@ -49,7 +49,7 @@ export const hostList = z
     (hosts) => hosts.every(isValidHostname),
     'expected a comma-separated list of host names or addresses without scheme or port, e.g. centaur.lan,10.0.0.5',
   )
-  .transform((hosts) => hosts.map(normalizeHostname));
+  .transform((hosts): readonly string[] => hosts.map(normalizeHostname));
 
 /** The configured hosts besides loopback: API_HOST when specific, plus API_ALLOWED_HOSTS. */
 export function configuredHosts(apiHost: string, allowed: readonly string[]): string[] {

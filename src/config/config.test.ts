@@ -3,11 +3,15 @@ import { describe, expect, it } from 'vitest';
 import {
   assertApiStartable,
   ConfigError,
+  configSecrets,
   describeConfig,
   loadConfig,
   registerKnownVariables,
   streamUrlFor,
+  VARIABLE_LIST,
 } from './config.js';
+import { getPath } from './declaration.js';
+import { Secret } from './secret.js';
 
 function issuesOf(env: Record<string, string>): string[] {
   try {
@@ -197,6 +201,75 @@ describe('loadConfig', () => {
     expect(described.database.url).toBe('postgres://u@db:5432/centaur?password=***&sslmode=require');
     expect(described.bus.redisUrl).toBe('redis://:***@redis:6379');
     expect(described.notify.webhookUrl).toBe('https://hooks.example.com/***');
+  });
+});
+
+describe('secrets, as declared', () => {
+  it('declares the credentials secret, and every name that looks like one', () => {
+    const secret = VARIABLE_LIST.filter((p) => p.variable.secret !== undefined).map(
+      (p) => `${p.variable.name}:${p.variable.secret}`,
+    );
+    expect(secret).toEqual([
+      'ALPACA_API_KEY:value',
+      'ALPACA_API_SECRET:value',
+      'DATABASE_URL:url',
+      'REDIS_URL:url',
+      'API_TOKEN:value',
+      'NOTIFY_WEBHOOK_URL:webhook',
+    ]);
+    for (const { variable: v } of VARIABLE_LIST) {
+      if (/KEY|SECRET|TOKEN|PASSWORD|WEBHOOK/.test(v.name)) expect(v.secret, v.name).toBeDefined();
+    }
+  });
+
+  it('holds value secrets as Secret and lists every secret for the logger', () => {
+    const config = loadConfig({
+      ALPACA_API_KEY: 'AKVERYSECRETKEY123',
+      ALPACA_API_SECRET: 'VERYSECRETSECRET456',
+      API_TOKEN: 'token-token-token-789',
+      DATABASE_URL: 'postgres://centaur:hunter2@db:5432/centaur',
+      REDIS_URL: 'redis://:redispass@redis:6379',
+      NOTIFY_WEBHOOK_URL: 'https://hooks.example.com/services/T00/XXXXSECRET',
+    });
+    for (const { path, variable } of VARIABLE_LIST) {
+      if (variable.secret === 'value') expect(getPath(config, path), variable.name).toBeInstanceOf(Secret);
+    }
+    expect(configSecrets(config)).toEqual(
+      expect.arrayContaining([
+        'AKVERYSECRETKEY123',
+        'VERYSECRETSECRET456',
+        'token-token-token-789',
+        'hunter2',
+        'redispass',
+        'https://hooks.example.com/services/T00/XXXXSECRET',
+        '/services/T00/XXXXSECRET',
+      ]),
+    );
+    expect(configSecrets(loadConfig({}))).toEqual([]);
+  });
+});
+
+describe('defaults and issues', () => {
+  it('reports only the paper flag when it is bad, not the defaults that depend on it', () => {
+    expect(issuesOf({ ALPACA_PAPER_TRADING: 'maybe' })).toEqual(['ALPACA_PAPER_TRADING']);
+    expect(issuesOf({ ALPACA_PAPER_TRADING: 'maybe', DATABASE_URL: 'mysql://x' }).sort()).toEqual([
+      'ALPACA_PAPER_TRADING',
+      'DATABASE_URL',
+    ]);
+  });
+
+  it('reports an alias conflict together with the rules across variables', () => {
+    expect(issuesOf({ DATABASE_URL: 'sqlite:a.db', DB_URL: 'sqlite:b.db', API_HOST: '0.0.0.0' })).toEqual([
+      'DATABASE_URL',
+      'API_TOKEN',
+    ]);
+  });
+
+  it('treats an empty variable as unset', () => {
+    const config = loadConfig({ API_PORT: '', RISK_MAX_DAILY_LOSS: '', ALPACA_API_KEY: '' });
+    expect(config.api.port).toBe(8000);
+    expect(config.risk.maxDailyLoss).toEqual({ kind: 'percent', value: '3' });
+    expect(config.broker.keyId).toBeNull();
   });
 });
 

@@ -1,9 +1,12 @@
 /**
- * The value shapes the configuration schema (config.ts) is built from: booleans, bounded
- * numbers of seconds, http(s) URLs, decimal amounts, symbol lists and loss limits. Each refuses
- * a bad value with a message naming what was expected.
+ * The value shapes the variable declarations (variables.ts) are built from: non-empty strings,
+ * booleans, bounded numbers of seconds, ports, http(s) URLs, decimal amounts, symbol lists and
+ * loss limits. Each parses a raw environment string and refuses a bad value with a message
+ * naming what was expected.
  */
 import { z } from 'zod';
+
+export const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
 export const bool = z
   .string()
@@ -19,6 +22,13 @@ export const positiveNumber = (max: number) =>
     .regex(/^\d+(\.\d+)?$/, 'expected a positive number of seconds')
     .transform(Number)
     .refine((v) => v > 0 && v <= max, `expected a number above 0 and at most ${max}`);
+
+export const port = z
+  .string()
+  .trim()
+  .regex(/^\d+$/, 'expected a port number')
+  .transform(Number)
+  .refine((v) => v >= 0 && v <= 65535, 'expected a port between 0 and 65535');
 
 export const httpUrl = z
   .string()
@@ -44,7 +54,7 @@ export const symbolList = z
   .string()
   .trim()
   .regex(/^([A-Za-z0-9./-]+)?(\s*,\s*[A-Za-z0-9./-]+)*$/, 'expected a comma-separated list of symbols')
-  .transform((v) =>
+  .transform((v): readonly string[] =>
     v
       .split(',')
       .map((s) => s.trim().toUpperCase())

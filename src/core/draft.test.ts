@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { draftContentHash } from './draft.js';
-import { clientOrderIdFor } from './order-request.js';
 import { dayPl, positionSide } from './position.js';
 
 describe('draftContentHash', () => {
@@ -32,14 +31,6 @@ describe('draftContentHash', () => {
     expect(a).toBe(b);
     expect(a).not.toBe(c);
     expect(a).toMatch(/^[0-9a-f]{64}$/);
-  });
-});
-
-describe('clientOrderIdFor', () => {
-  it('derives the same id from the same draft, within Alpaca length limits', () => {
-    expect(clientOrderIdFor('draft', 'd-1')).toBe(clientOrderIdFor('draft', 'd-1'));
-    expect(clientOrderIdFor('kill', 'k-1', 'AAPL')).toBe('ctr-kill-k-1-AAPL');
-    expect(clientOrderIdFor('command', 'x'.repeat(200)).length).toBe(128);
   });
 });
 

@@ -26,9 +26,3 @@ export type OrderIntent = {
 
 /** An intent bound to its deterministic client order id, ready for the broker. */
 export type OrderRequest = OrderIntent & { clientOrderId: string };
-
-/** Client order ids derive from what is being executed, so a retry can never double an order. */
-export function clientOrderIdFor(kind: 'draft' | 'command' | 'kill', id: string, leg = ''): string {
-  const suffix = leg ? `-${leg}` : '';
-  return `ctr-${kind}-${id}${suffix}`.slice(0, 128);
-}

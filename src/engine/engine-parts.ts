@@ -9,6 +9,7 @@ import type { Broker, TradeStream, TradeUpdate } from '../ports/broker.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Fence, Store } from '../ports/store.js';
+import type { Announce } from './change-announcer.js';
 import type { CommandContext } from './commands/command-context.js';
 import type { ResolvedEngineOptions } from './engine-options.js';
 import type { EngineStatus } from './engine-status.js';
@@ -28,6 +29,8 @@ export interface PartsContext {
   ids: IdGenerator;
   log: Logger;
   status: EngineStatus;
+  /** Announces committed changes on the change channel (never throws). */
+  announce: Announce;
 }
 
 export function makeReconciler(
@@ -46,6 +49,7 @@ export function makeReconciler(
     detector,
     marginMs: c.o.marginMs,
     firstRunLookbackMs: c.o.firstRunLookbackMs,
+    announce: c.announce,
   });
 }
 
@@ -78,6 +82,7 @@ export function makeHeartbeat(c: PartsContext): HeartbeatPublisher {
     intervalMs: c.o.heartbeatMs,
     streamRequired: c.o.enableTradingWs,
     onError: (error) => c.log.warn({ err: error }, 'heartbeat write failed'),
+    announce: c.announce,
   });
 }
 
@@ -112,6 +117,7 @@ export function makeConsumer(
     status: c.status,
     positionsConfirmedAt: () => reconciler.positionsConfirmedAt,
     onPersisted,
+    announce: c.announce,
     onError: (error, update) =>
       c.log.error({ err: error, orderId: update.order.id, event: update.event }, 'trade update not stored'),
   });
@@ -144,5 +150,6 @@ export function makeCommandContext(c: PartsContext, hooks: CommandContextHooks):
     ledgerTrusted: () => c.o.enableTradingWs && c.status.streamHealthy && !hooks.lossSuspected(),
     ledgerCaughtUp: hooks.caughtUp,
     fence: hooks.fence,
+    announce: c.announce,
   };
 }

@@ -4,12 +4,13 @@
  * not ready. One mutable object owned by the engine; loops write, the heartbeat reads.
  */
 
+import type { EngineStreamState } from '../contract/stream-state.js';
 import type { Timestamp } from '../core/time.js';
 import { effectiveTradingState, type TradingState } from '../core/trading-state.js';
 import { EngineMetrics } from './engine-metrics.js';
 
 export class EngineStatus {
-  streamState = 'disconnected';
+  streamState: EngineStreamState = 'disconnected';
   /** True once the stream is listening and the gap since the last event is back-filled. */
   streamHealthy = false;
   lastEventAt: Timestamp | null = null;

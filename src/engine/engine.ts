@@ -10,12 +10,14 @@ import { hostname } from 'node:os';
 import type { TradingState } from '../core/trading-state.js';
 import type { Logger } from '../logging/logger.js';
 import type { Broker, TradeStream, TradeUpdate } from '../ports/broker.js';
+import type { ChangeNotifier } from '../ports/change-notifier.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { CommandBus, Consumer } from '../ports/command-bus.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import { VERSION } from '../version.js';
 import { Backoff } from './backoff.js';
+import { announcerFor } from './change-announcer.js';
 import { CommandSweep } from './command-sweep.js';
 import { CommandExecutor } from './commands/executor.js';
 import { type CommandRegistry, defaultRegistry } from './commands/registry.js';
@@ -54,6 +56,8 @@ export interface EngineDeps {
   ids: IdGenerator;
   log: Logger;
   notifier?: Notifier | null;
+  /** Where committed changes are announced (orders, fills, positions, ...); none by default. */
+  changes?: ChangeNotifier | null;
   /** Random source of the reconnect jitter (default Math.random). */
   random?: () => number;
   /** Command handlers (default: submit_order and cancel_order). */
@@ -123,7 +127,8 @@ class Engine implements RunningEngine {
       fence: () => this.lease.fence(),
       assertHeld: () => this.lease.assertHeld(),
     });
-    this.parts = { ...d, broker, o: this.o, status: this.status };
+    const announce = announcerFor(d.changes, this.o.profileId, d.log);
+    this.parts = { ...d, broker, o: this.o, status: this.status, announce };
     this.detector = new StreamLossDetector(() => d.clock.now().getTime());
     this.reconciler = makeReconciler(this.parts, this.touches, this.detector);
     this.lease = makeLease(this.parts, (reason, kind) => {
@@ -153,6 +158,7 @@ class Engine implements RunningEngine {
       environment: this.o.environment,
       options: this.o.safety,
       fence: () => this.lease.fence(),
+      announce,
     });
     this.executor = this.#makeExecutor();
     this.sweep = new CommandSweep({
@@ -358,6 +364,14 @@ class Engine implements RunningEngine {
     await step('command sweep', () => this.sweep.stop());
     await step('kill switch and market data', () => this.safety.stop());
     await step('command consumer', () => this.busConsumer?.stop());
+    // A command in flight settles (at most SETTLE_MS) before the lease goes: nothing it writes
+    // comes after the stop. One still stuck then is left running for the next engine, whose fence
+    // refuses its late writes to commands and the trading state.
+    await step('commands in flight', async () => {
+      if (!(await settlesWithin(this.d.clock, this.executor.inFlight(), SETTLE_MS))) {
+        this.d.log.warn('a command was still in flight at shutdown; the next engine resumes it');
+      }
+    });
     await step('trade stream', () => this.supervisor?.stop());
     await step('stream events', () => this.consumer.drain());
     await step('sync', () => this.scheduler.stop());

@@ -4,12 +4,14 @@
  * before the oldest of them (or from a given time, after a reconnect), and inserts each execution
  * the ledger lacks, once, with an audit event per inserted fill.
  */
+import { AUDIT_ACTIONS } from '../contract/audit-actions.js';
 import { dec, ZERO } from '../core/decimal.js';
 import type { Fill } from '../core/fill.js';
 import type { Order } from '../core/order.js';
 import { compareTimestamps, type Timestamp } from '../core/time.js';
 import type { Broker, FillActivity } from '../ports/broker.js';
 import type { Store } from '../ports/store.js';
+import type { Announce } from './change-announcer.js';
 import { missingFills } from './fill-identity.js';
 
 export interface FillSyncDeps {
@@ -18,6 +20,8 @@ export interface FillSyncDeps {
   profileId: string;
   now: () => Timestamp;
   correlationId: () => string;
+  /** Announces back-filled fills (after each commit). */
+  announce?: Announce;
 }
 
 /** Orders whose ledger fills add up to less than the broker's filled quantity. */
@@ -63,6 +67,7 @@ export async function backfillFills(
   let inserted = 0;
   const at = d.now();
   for (const [orderId, fills] of byOrder) {
+    const before = inserted;
     inserted += await d.store.transaction(async (tx) => {
       const stored = await tx.fills.list(d.profileId, { orderId });
       let n = 0;
@@ -73,7 +78,7 @@ export async function backfillFills(
           profileId: d.profileId,
           at,
           actor: 'engine',
-          action: 'reconcile.fill_backfilled',
+          action: AUDIT_ACTIONS.reconcileFillBackfilled,
           reason,
           subjectType: 'fill',
           subjectId: fill.executionId,
@@ -90,6 +95,7 @@ export async function backfillFills(
       }
       return n;
     });
+    if (inserted > before) d.announce?.('fills');
   }
   return inserted;
 }

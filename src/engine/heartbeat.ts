@@ -4,9 +4,11 @@
  * tell whether the ledger is live. The beat's time is read from the store's clock, the one the API
  * measures its age with. A failed write is logged and retried on the next beat.
  */
+import type { EngineStreamState } from '../contract/stream-state.js';
 import type { Timestamp } from '../core/time.js';
 import type { Clock } from '../ports/clock.js';
 import type { HeartbeatRepository } from '../ports/store.js';
+import type { Announce } from './change-announcer.js';
 import type { EngineStatus } from './engine-status.js';
 
 export interface HeartbeatOptions {
@@ -22,6 +24,8 @@ export interface HeartbeatOptions {
   intervalMs: number;
   streamRequired: boolean;
   onError?: (error: unknown) => void;
+  /** Announces each beat written ('engine'). */
+  announce?: Announce;
 }
 
 export class HeartbeatPublisher {
@@ -45,7 +49,7 @@ export class HeartbeatPublisher {
   }
 
   /** Writes one heartbeat now. */
-  async beat(overrideState?: string): Promise<void> {
+  async beat(overrideState?: EngineStreamState): Promise<void> {
     const s = this.o.status;
     const at = this.o.now ? await this.o.now() : this.o.clock.timestamp();
     await this.o.heartbeats.write({
@@ -72,6 +76,7 @@ export class HeartbeatPublisher {
         metrics: s.metrics.snapshot(),
       },
     });
+    this.o.announce?.('engine');
   }
 
   stop(): void {

@@ -4,11 +4,10 @@
  * watermark), so restarts do not duplicate. History carries equity only: the other balance fields
  * are recorded as zero and the status as 'history'; readers tell the rows apart by `source`.
  */
+import { readWatermark, WATERMARKS, writeWatermark } from '../contract/watermarks.js';
 import { compareTimestamps } from '../core/time.js';
 import type { Broker } from '../ports/broker.js';
 import type { Store } from '../ports/store.js';
-
-export const WATERMARK_HISTORY = 'history_imported_until';
 
 export async function importPortfolioHistory(
   store: Store,
@@ -17,7 +16,7 @@ export async function importPortfolioHistory(
   query: { period: string; timeframe: string } = { period: '1M', timeframe: '1D' },
 ): Promise<number> {
   const points = await broker.getPortfolioHistory(query, { lane: 'read' });
-  const mark = await store.watermarks.get(profileId, WATERMARK_HISTORY);
+  const mark = await readWatermark(store.watermarks, profileId, WATERMARKS.historyImportedUntil);
   const fresh = points.filter((p) => mark === null || compareTimestamps(p.at, mark) > 0);
   if (fresh.length === 0) return 0;
   let previous = points[points.indexOf(fresh[0] as (typeof points)[number]) - 1]?.equity ?? null;
@@ -42,9 +41,10 @@ export async function importPortfolioHistory(
       });
       previous = p.equity;
     }
-    await tx.watermarks.set(
+    await writeWatermark(
+      tx.watermarks,
       profileId,
-      WATERMARK_HISTORY,
+      WATERMARKS.historyImportedUntil,
       (fresh[fresh.length - 1] as (typeof points)[number]).at,
     );
   });

@@ -13,6 +13,7 @@
  * safety/market-cache.ts): the quotes of the last batch, the asset profiles found (an unknown
  * symbol is not cached: the check asks the broker), and the broker clock.
  */
+import { WATERMARKS, writeWatermark } from '../contract/watermarks.js';
 import type { MarketSession } from '../core/risk/risk-types.js';
 import type { Logger } from '../logging/logger.js';
 import type { Asset, Broker, MarketClock, Quote } from '../ports/broker.js';
@@ -20,7 +21,6 @@ import type { Clock } from '../ports/clock.js';
 import type { AssetRecord, Store } from '../ports/store.js';
 import { type Cached, type MarketCache, nextSessionChange } from './safety/market-cache.js';
 
-export const MARKET_SESSION_KEY = 'market_session';
 const WATCH_WINDOW_MS = 5 * 60_000;
 const CLOCK_REFRESH_MS = 60_000;
 /** Asset reads per cycle: one call each, so a large book is read over a few cycles, not in one burst. */
@@ -134,11 +134,10 @@ export class MarketDataRefresher implements MarketCache {
       cached === null || now - cached.readAt >= CLOCK_REFRESH_MS || now >= nextSessionChange(cached.value);
     if (stale) this.#brokerClock = { value: await broker.getClock({ lane: 'read' }), readAt: now };
     const session = marketSession(this.#brokerClock?.value ?? { isOpen: false }, clock.now());
-    await store.watermarks.set(
-      profileId,
-      MARKET_SESSION_KEY,
-      JSON.stringify({ session, at: clock.timestamp() }),
-    );
+    await writeWatermark(store.watermarks, profileId, WATERMARKS.marketSession, {
+      session,
+      at: clock.timestamp(),
+    });
   }
 
   async #assets(symbols: string[], watched: ReadonlySet<string>): Promise<void> {

@@ -4,11 +4,14 @@
  * remaining non-final orders; applies each monotonically; writes an audit event for every order
  * the ledger had wrong or did not know (orders placed outside Centaur appear here too).
  */
+import { AUDIT_ACTIONS } from '../contract/audit-actions.js';
+import { isCentaurClientOrderId } from '../contract/client-order-id.js';
 import { dec } from '../core/decimal.js';
 import { isFinalStatus, type Order, orderLastChange } from '../core/order.js';
 import { compareTimestamps, type Timestamp } from '../core/time.js';
 import type { Broker } from '../ports/broker.js';
 import type { Repositories, Store } from '../ports/store.js';
+import type { Announce } from './change-announcer.js';
 import type { LossEvidence } from './loss-detector.js';
 
 export const ORDER_PAGE = 500;
@@ -24,6 +27,8 @@ export interface OrderSyncDeps {
   marginMs: number;
   /** Ledger orders the broker does not know (kept across passes by the reconciler). */
   unknown: UnknownOrders;
+  /** Announces the orders a pass changed (after each batch's commit). */
+  announce?: Announce;
 }
 
 /** How long a ledger order the broker answered 404 for is left before it is read again. */
@@ -70,7 +75,7 @@ async function readOneByOne(d: OrderSyncDeps, locals: readonly Order[], reason: 
         profileId: d.profileId,
         at: d.now(),
         actor: 'engine',
-        action: 'reconcile.order_unknown_at_broker',
+        action: AUDIT_ACTIONS.reconcileOrderUnknownAtBroker,
         reason,
         subjectType: 'order',
         subjectId: local.id,
@@ -173,13 +178,17 @@ const APPLY_BATCH = 100;
 async function applyOrders(d: OrderSyncDeps, orders: Order[], reason: string): Promise<void> {
   const at = d.now();
   for (let i = 0; i < orders.length; i += APPLY_BATCH) {
-    await d.store.transaction(async (tx) => {
+    const applied = await d.store.transaction(async (tx) => {
+      const ids: string[] = [];
       for (const order of orders.slice(i, i + APPLY_BATCH)) {
         const before = await tx.orders.get(d.profileId, order.id);
         const outcome = await tx.orders.apply(d.profileId, order);
+        if (outcome.applied) ids.push(order.id);
         if (outcome.applied && isRepair(before, order)) await auditOrder(tx, d, before, order, at, reason);
       }
+      return ids;
     });
+    if (applied.length > 0) d.announce?.('orders', applied);
   }
 }
 
@@ -201,7 +210,7 @@ async function auditOrder(
     profileId: d.profileId,
     at,
     actor: 'engine',
-    action: before ? 'reconcile.order_repaired' : 'reconcile.order_discovered',
+    action: before ? AUDIT_ACTIONS.reconcileOrderRepaired : AUDIT_ACTIONS.reconcileOrderDiscovered,
     reason,
     subjectType: 'order',
     subjectId: after.id,
@@ -213,7 +222,7 @@ async function auditOrder(
       toStatus: after.status,
       fromFilledQty: before?.filledQty ?? null,
       toFilledQty: after.filledQty,
-      external: !after.clientOrderId.startsWith('ctr-'),
+      external: !isCentaurClientOrderId(after.clientOrderId),
       final: isFinalStatus(after.status),
     },
   });

@@ -4,11 +4,13 @@
  * value is newer there and stays provisional). A quantity the refresh had to correct (the ledger
  * disagreed with the broker) is a repair and gets an audit event.
  */
+import { AUDIT_ACTIONS } from '../contract/audit-actions.js';
 import { dec } from '../core/decimal.js';
 import type { Position } from '../core/position.js';
 import type { Broker } from '../ports/broker.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
+import type { Announce } from './change-announcer.js';
 
 /** Counts stream position writes per symbol, so a refresh can tell which ones raced it. */
 export class PositionTouches {
@@ -35,6 +37,8 @@ export interface PositionSyncDeps {
   profileId: string;
   touches: PositionTouches;
   correlationId: () => string;
+  /** Announces positions and account writes (after their commit). */
+  announce?: Announce;
 }
 
 export interface PositionRefresh {
@@ -67,7 +71,7 @@ export async function refreshPositions(d: PositionSyncDeps, reason: string): Pro
         profileId: d.profileId,
         at: asOf,
         actor: 'engine',
-        action: 'reconcile.position_corrected',
+        action: AUDIT_ACTIONS.reconcilePositionCorrected,
         reason,
         subjectType: 'position',
         subjectId: c.symbol,
@@ -77,6 +81,7 @@ export async function refreshPositions(d: PositionSyncDeps, reason: string): Pro
     }
     return corrections;
   });
+  d.announce?.('positions');
   return { brokerQty: new Map(rest.map((p) => [p.symbol, p.qty])), corrections, requestedAtMs };
 }
 
@@ -110,8 +115,9 @@ function diffPositions(ledger: Map<string, Position>, rest: Position[], raced: S
 
 /** Appends the broker's account as a snapshot (source 'sync'). */
 export async function snapshotAccount(
-  d: Pick<PositionSyncDeps, 'store' | 'broker' | 'profileId'>,
+  d: Pick<PositionSyncDeps, 'store' | 'broker' | 'profileId' | 'announce'>,
 ): Promise<void> {
   const account = await d.broker.getAccount({ lane: 'read' });
   await d.store.accounts.append(d.profileId, { ...account, source: 'sync' });
+  d.announce?.('account');
 }

@@ -12,11 +12,14 @@
  *   evidence is audited (`reconcile.loss_detected`) and turns the run deep at once.
  * Then the watermarks move. Every repair is audited by the parts.
  */
+import { AUDIT_ACTIONS } from '../contract/audit-actions.js';
+import { readWatermark, WATERMARKS, writeWatermark } from '../contract/watermarks.js';
 import type { Order } from '../core/order.js';
 import { compareTimestamps, type Timestamp } from '../core/time.js';
 import type { Broker } from '../ports/broker.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
+import type { Announce } from './change-announcer.js';
 import type { EngineStatus } from './engine-status.js';
 import { backfillFills, earliestSubmission, ordersMissingFills } from './fill-sync.js';
 import type { LossEvidence, StreamLossDetector } from './loss-detector.js';
@@ -28,9 +31,6 @@ import {
   refreshPositions,
   snapshotAccount,
 } from './position-sync.js';
-
-export const WATERMARK_ORDERS = 'orders_after';
-export const WATERMARK_FILLS = 'fills_after';
 
 export interface ReconcilerDeps {
   store: Store;
@@ -45,6 +45,8 @@ export interface ReconcilerDeps {
   marginMs: number;
   /** How far back a first run (no watermark yet) reads orders and fills. */
   firstRunLookbackMs: number;
+  /** Announces what each step committed (positions, account, orders, fills). */
+  announce?: Announce;
 }
 
 export interface FullOptions {
@@ -164,7 +166,7 @@ export class Reconciler {
         profileId: d.profileId,
         at: d.now(),
         actor: 'engine',
-        action: 'reconcile.loss_detected',
+        action: AUDIT_ACTIONS.reconcileLossDetected,
         reason,
         subjectType: null,
         subjectId: null,
@@ -187,8 +189,10 @@ export class Reconciler {
   async #deep(options: FullOptions, started: Timestamp, repaired: readonly Order[]) {
     const d = this.#deps();
     const firstRun = minus(started, d.firstRunLookbackMs);
-    const ordersMark = (await d.store.watermarks.get(d.profileId, WATERMARK_ORDERS)) ?? firstRun;
-    const fillsMark = (await d.store.watermarks.get(d.profileId, WATERMARK_FILLS)) ?? firstRun;
+    const ordersMark =
+      (await readWatermark(d.store.watermarks, d.profileId, WATERMARKS.ordersAfter)) ?? firstRun;
+    const fillsMark =
+      (await readWatermark(d.store.watermarks, d.profileId, WATERMARKS.fillsAfter)) ?? firstRun;
     const requested = options.fillsSince === 'watermark' ? fillsMark : (options.fillsSince ?? null);
     const ordersFrom = minus(earliest(ordersMark, requested) ?? ordersMark, d.marginMs);
     const read = await syncOrders(d, ordersFrom, options.reason);
@@ -206,8 +210,8 @@ export class Reconciler {
 
   async #moveWatermarks(to: Timestamp, fills: boolean): Promise<void> {
     const { store, profileId } = this.d;
-    await store.watermarks.set(profileId, WATERMARK_ORDERS, to);
-    if (fills) await store.watermarks.set(profileId, WATERMARK_FILLS, to);
+    await writeWatermark(store.watermarks, profileId, WATERMARKS.ordersAfter, to);
+    if (fills) await writeWatermark(store.watermarks, profileId, WATERMARKS.fillsAfter, to);
   }
 
   #done(report: ReconcileReport): ReconcileReport {

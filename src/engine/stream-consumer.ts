@@ -3,13 +3,15 @@
  * applied monotonically, the fill inserted once (by execution id, and not again when the same
  * execution was already back-filled from activities), and the position quantity set at once from
  * position_qty (provisional until a REST refresh confirms it). Events are persisted strictly one
- * after another, in arrival order. After each event a coalesced REST refresh is requested.
+ * after another, in arrival order. Once an event is committed, what it changed (order, fill,
+ * position) is announced on the change channel and a coalesced REST refresh is requested.
  */
 import type { Fill } from '../core/fill.js';
 import { compareTimestamps, timestampMs } from '../core/time.js';
 import type { TradeUpdate } from '../ports/broker.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
+import type { Announce } from './change-announcer.js';
 import type { EngineStatus } from './engine-status.js';
 import { sameExecution } from './fill-identity.js';
 import { settlesWithin } from './time-limit.js';
@@ -77,6 +79,8 @@ export interface StreamConsumerOptions {
   positionsConfirmedAt: () => string | null;
   onPersisted: (update: TradeUpdate, result: PersistResult) => void;
   onError: (error: unknown, update: TradeUpdate) => void;
+  /** Announces what each stored event changed (after its commit). */
+  announce?: Announce;
 }
 
 /** Serialises updates into the store: one at a time, in arrival order. */
@@ -107,6 +111,12 @@ export class StreamConsumer {
     } catch (error) {
       this.o.onError(error, update);
       throw error;
+    }
+    const announce = this.o.announce;
+    if (announce) {
+      if (result.orderApplied) announce('orders', [update.order.id]);
+      if (result.fillInserted && update.executionId) announce('fills', [update.executionId]);
+      if (result.positionApplied) announce('positions', [update.order.symbol]);
     }
     s.eventsPersisted++;
     if (s.lastEventAt === null || compareTimestamps(update.at, s.lastEventAt) > 0) s.lastEventAt = update.at;

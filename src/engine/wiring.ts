@@ -6,11 +6,13 @@
  */
 import { createAlpacaBroker } from '../adapters/alpaca/create-alpaca-broker.js';
 import { createCommandBus } from '../adapters/bus/create-command-bus.js';
+import { createChangeNotifier } from '../adapters/changes/create-change-notifier.js';
 import { silentNotifier, WebhookNotifier } from '../adapters/notify/webhook-notifier.js';
 import { assertMigrated, createDatabase, createStore } from '../adapters/storage/index.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { Broker, TradeStream } from '../ports/broker.js';
+import type { ChangeNotifier } from '../ports/change-notifier.js';
 import type { CommandBus } from '../ports/command-bus.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
@@ -32,6 +34,8 @@ export interface EngineResources {
   broker: Broker;
   tradeStream: TradeStream;
   notifier: Notifier;
+  /** Where the engine announces committed changes (Redis, Postgres NOTIFY, or none on SQLite). */
+  changes: ChangeNotifier;
   close(): Promise<void>;
 }
 
@@ -61,9 +65,13 @@ export async function openEngineResources(config: Readonly<Config>, log: Logger)
     secret: secret.reveal(),
     dataFeed: config.broker.dataFeed,
   });
+  const changes = createChangeNotifier(config, 'engine', {
+    onError: (error) => log.warn({ err: error }, 'change channel error'),
+  });
   return {
     store,
     bus,
+    changes,
     broker: adapter.broker,
     tradeStream: adapter.tradeStream,
     notifier:
@@ -74,6 +82,7 @@ export async function openEngineResources(config: Readonly<Config>, log: Logger)
             onError: (error, n) => log.warn({ err: error, kind: n.kind }, 'notification failed'),
           }),
     close: async () => {
+      await changes.close().catch(() => {});
       await bus.close().catch(() => {});
       await store.close();
     },

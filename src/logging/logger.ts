@@ -1,16 +1,17 @@
 /**
  * Structured logs (pino): JSON lines carrying service, profile, environment and version, or
  * readable lines on a terminal. Secrets are removed three times: known secret fields are redacted
- * by path; every configured secret value (keys, token, the database and Redis passwords and
- * credential query values, the whole webhook URL and its path) is scrubbed from each line before
- * it is written, wherever it appears; and every URL in a line loses its credentials
+ * by path; every configured secret value (each variable declared secret in
+ * src/config/variables.ts: keys, token, the database and Redis passwords and credential query
+ * values, the whole webhook URL and its path) is scrubbed from each line before it is written,
+ * wherever it appears; and every URL in a line loses its credentials
  * (config/url-secrets.ts), so a connection string quoted by a driver error never shows a password.
  */
 import { type DestinationStream, type Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
-import type { Config } from '../config/config.js';
+import { type Config, configSecrets } from '../config/config.js';
 import type { Secret } from '../config/secret.js';
-import { maskUrlsInText, urlSecrets, webhookSecrets } from '../config/url-secrets.js';
+import { maskUrlsInText } from '../config/url-secrets.js';
 import { VERSION } from '../version.js';
 
 export type { Logger };
@@ -108,14 +109,8 @@ export function loggerFromConfig(
     profileId: config.profileId,
     environment: config.environment,
     level: config.logLevel,
-    secrets: [
-      config.broker.keyId,
-      config.broker.secret,
-      config.api.token,
-      ...urlSecrets(config.database.url),
-      ...urlSecrets(config.bus.redisUrl),
-      ...webhookSecrets(config.notify.webhookUrl),
-    ],
+    // The variables declared secret (src/config/variables.ts), whatever their kind.
+    secrets: configSecrets(config),
     ...(destination ? { destination } : {}),
   });
 }

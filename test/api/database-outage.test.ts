@@ -175,7 +175,7 @@ await serviceSuite('postgres', () => {
       .poll(() => logLines.some((l) => l.msg === 'change feed: the store answers again'), { timeout: 10_000 })
       .toBe(true);
     const recovered = logLines.find((l) => l.msg === 'change feed: the store answers again');
-    expect(recovered?.failedPolls).toBeGreaterThanOrEqual(3);
+    expect(recovered?.failedReads).toBeGreaterThanOrEqual(3);
     expect(logLines.filter((l) => l.msg.startsWith('change feed: reading the store failed')).length).toBe(
       warningsBefore + 1,
     );

@@ -171,7 +171,7 @@ describe('health and degradation', () => {
       checks: {
         database: { ok: true },
         bus: { ok: true, kind: 'embedded' },
-        engine: { ok: true, heartbeat_age_ms: 0, stream_state: 'connected' },
+        engine: { ok: true, heartbeat_age_ms: 0, stream_state: 'listening' },
       },
     });
   });

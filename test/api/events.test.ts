@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { listen, type RunningApi } from '../../src/api/server.js';
 import { makePosition } from '../storage/fixtures.js';
@@ -53,6 +54,19 @@ function sseReader(body: ReadableStream<Uint8Array>) {
   };
 }
 
+const POLL_MS = 30;
+
+/**
+ * Resolves when the response to the next request the app's HTTP server receives has closed. This
+ * listener is added before the route's own (its cleanup on close: unsubscribe), so by the time the
+ * promise resolves the route has seen the disconnect too.
+ */
+function nextResponseClosed(h: Harness): Promise<void> {
+  return new Promise((done) => {
+    h.app.server.once('request', (_req: unknown, res: ServerResponse) => res.once('close', () => done()));
+  });
+}
+
 describe('GET /events', () => {
   let h: Harness;
   let api: RunningApi;
@@ -61,8 +75,9 @@ describe('GET /events', () => {
   });
 
   it('sends the current state, then an event per change, keep-alives, and stops polling on disconnect', async () => {
-    h = await harness({ options: { eventsPollMs: 30, keepAliveMs: 50 } });
+    h = await harness({ options: { eventsPollMs: POLL_MS, keepAliveMs: 50 } });
     api = await listen(h.app, '127.0.0.1', 0);
+    const closed = nextResponseClosed(h);
     const response = await fetch(`${api.url}/events`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
@@ -70,6 +85,9 @@ describe('GET /events', () => {
     const kinds = ['positions', 'orders', 'account', 'commands', 'engine', 'trading_state'];
     for (const kind of kinds) await sse.waitFor((e) => e.event === kind);
     expect(JSON.parse((await sse.waitFor((e) => e.event === 'positions')).data ?? '')).toEqual({
+      profile_id: PROFILE,
+      as_of: null,
+      provenance: 'empty',
       positions: [],
     });
 
@@ -80,9 +98,9 @@ describe('GET /events', () => {
       provenance: 'confirmed',
     });
     await h.store.heartbeats.write(heartbeat());
-    const engine = await sse.waitFor((e) => e.event === 'engine' && (e.data ?? '').includes('connected'));
+    const engine = await sse.waitFor((e) => e.event === 'engine' && (e.data ?? '').includes('listening'));
     expect(JSON.parse(engine.data ?? '').engine).toMatchObject({
-      stream_state: 'connected',
+      stream_state: 'listening',
       environment: 'paper',
     });
     await h.request({ method: 'POST', url: '/commands/kill-switch', payload: { confirm_token: 'PAPER' } });
@@ -93,14 +111,15 @@ describe('GET /events', () => {
 
     const polls = vi.spyOn(h.store.positions, 'list');
     await sse.cancel();
-    await new Promise((r) => setTimeout(r, 100)); // the server sees the disconnect
+    await closed; // the server has seen the disconnect, and unsubscribed the only listener
     const after = polls.mock.calls.length;
-    await new Promise((r) => setTimeout(r, 200));
+    // Proving that a timer stopped takes its period: several poll intervals with no read.
+    await new Promise((r) => setTimeout(r, 5 * POLL_MS));
     expect(polls.mock.calls.length).toBe(after); // nobody listens: the feed stopped polling
   });
 
   it('with Last-Event-ID from this feed, sends only what changed since', async () => {
-    h = await harness({ options: { eventsPollMs: 30 } });
+    h = await harness({ options: { eventsPollMs: POLL_MS, keepAliveMs: 50 } });
     api = await listen(h.app, '127.0.0.1', 0);
     const first = sseReader((await fetch(`${api.url}/events`)).body as ReadableStream<Uint8Array>);
     const last = await first.waitFor((e) => e.event === 'trading_state');
@@ -118,7 +137,9 @@ describe('GET /events', () => {
     );
     const halted = await second.waitFor((e) => e.event === 'trading_state');
     expect(JSON.parse(halted.data ?? '')).toMatchObject({ state: 'HALTED' });
-    await new Promise((r) => setTimeout(r, 100));
+    // The catch-up is written at once on connect, the first keep-alive after it: once a
+    // keep-alive has arrived, everything the catch-up held has arrived too.
+    await second.waitFor((e) => e.event === ':comment');
     expect(
       second.events.filter((e) => e.event !== undefined && e.event !== ':comment').map((e) => e.event),
     ).toEqual(['trading_state']);
@@ -126,7 +147,7 @@ describe('GET /events', () => {
   });
 
   it('ends open streams when the app closes', async () => {
-    h = await harness({ options: { eventsPollMs: 30 } });
+    h = await harness({ options: { eventsPollMs: POLL_MS } });
     api = await listen(h.app, '127.0.0.1', 0);
     const sse = sseReader((await fetch(`${api.url}/events`)).body as ReadableStream<Uint8Array>);
     await sse.waitFor((e) => e.event === 'positions');

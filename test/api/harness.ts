@@ -16,6 +16,7 @@ import { migrateToLatest } from '../../src/adapters/storage/migrator.js';
 import { FakeClock } from '../../src/adapters/system/fake-clock.js';
 import { type ApiOptions, buildApp } from '../../src/api/app.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
+import type { ChangeNotifier } from '../../src/ports/change-notifier.js';
 import type { CommandBus } from '../../src/ports/command-bus.js';
 import type { Heartbeat, Store } from '../../src/ports/store.js';
 
@@ -44,6 +45,8 @@ export interface HarnessOptions {
   storeClockOffsetMs?: number;
   /** Wraps the store the API gets (fault injection); the harness's `store` stays the real one. */
   wrapStore?: (store: Store) => Store;
+  /** The change channel the API hears (default none: the SSE feed polls). */
+  changes?: ChangeNotifier;
 }
 
 export async function harness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -67,6 +70,7 @@ export async function harness(opts: HarnessOptions = {}): Promise<Harness> {
       config,
       store: opts.wrapStore?.(store) ?? store,
       bus,
+      ...(opts.changes === undefined ? {} : { changes: opts.changes }),
       clock,
       log,
       options: { quoteWaitMs: 0, ...opts.options },
@@ -102,7 +106,7 @@ export function heartbeat(overrides: Partial<Heartbeat> = {}): Heartbeat {
     environment: 'paper',
     holder: 'engine-1',
     version: '0.1.0',
-    streamState: 'connected',
+    streamState: 'listening',
     lastEventAt: null,
     lastSyncAt: NOW,
     lagMs: 12,

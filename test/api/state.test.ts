@@ -25,7 +25,7 @@ describe('state routes', () => {
       environment: 'paper',
       api_environment: 'paper',
       environment_match: true,
-      engine: { stream_state: 'connected', heartbeat_age_ms: 2000, holder: 'engine-1' },
+      engine: { stream_state: 'listening', heartbeat_age_ms: 2000, holder: 'engine-1' },
       trading_state: { state: 'HALTED', reason: 'kill switch', changed_by: 'engine' },
     });
   });

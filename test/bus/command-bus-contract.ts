@@ -31,6 +31,29 @@ async function waitFor(predicate: () => boolean, timeoutMs = 5_000): Promise<voi
   }
 }
 
+/**
+ * A control command for proving that something was NOT redelivered: its handler fails its first
+ * delivery, so it comes back only once its visibility timeout (claimIdleMs) has passed and the bus
+ * has gone looking for idle entries. Any older entry still unacknowledged would have been idle
+ * longer and found first (both buses reclaim oldest first), so once the canary is back, a
+ * redelivery that has not happened is not going to.
+ */
+function canary() {
+  const e = envelope();
+  let deliveries = 0;
+  return {
+    envelope: e,
+    /** True when `d` was the canary's delivery (the caller's handler then ignores it). */
+    handle(d: Delivery): boolean {
+      if (d.envelope.commandId !== e.commandId) return false;
+      deliveries += 1;
+      if (deliveries === 1) throw new Error('canary: fails its first delivery');
+      return true;
+    },
+    back: () => deliveries >= 2,
+  };
+}
+
 export function commandBusContract(name: string, factory: BusFactory): void {
   describe(`CommandBus contract: ${name}`, () => {
     const open: CommandBus[] = [];
@@ -54,13 +77,16 @@ export function commandBusContract(name: string, factory: BusFactory): void {
     it('delivers a published command once and does not redeliver it after success', async () => {
       const { bus } = await make();
       const seen: Delivery[] = [];
+      const control = canary();
       bus.consume('p1', 'c1', async (d) => {
+        if (control.handle(d)) return;
         seen.push(d);
       });
       const e = envelope();
       await bus.publish(e);
       await waitFor(() => seen.length === 1);
-      await new Promise((r) => setTimeout(r, 700)); // longer than claimIdleMs
+      await bus.publish(control.envelope);
+      await waitFor(() => control.back(), 8_000);
       expect(seen).toHaveLength(1);
       expect(seen[0]).toEqual({ envelope: e, deliveryCount: 1 });
     });
@@ -127,10 +153,18 @@ export function commandBusContract(name: string, factory: BusFactory): void {
       await waitFor(() => started);
       await dying.stop();
       const survivor = await twin();
-      survivor.consume('p1', 'survivor', engineHandler);
+      const control = canary();
+      const deliveries = new Map<string, number>();
+      survivor.consume('p1', 'survivor', async (d) => {
+        if (control.handle(d)) return;
+        deliveries.set(d.envelope.commandId, (deliveries.get(d.envelope.commandId) ?? 0) + 1);
+        await engineHandler(d);
+      });
       await waitFor(() => effects.size === 1, 8_000);
-      await new Promise((r) => setTimeout(r, 800));
+      await survivor.publish(control.envelope);
+      await waitFor(() => control.back(), 8_000);
       expect(effects.get(e.commandId)).toBe(1);
+      expect(deliveries.get(e.commandId)).toBe(1); // reclaimed once, acknowledged, never again
     });
 
     it('moves a command that keeps failing to the dead letters after maxDeliveries', async () => {

@@ -3,16 +3,16 @@
  * through a real API (startApi on a temp SQLite file), against that saved head: exit 0 while the
  * chain only grows, 1 once its newest events are cut, 2 for a half or malformed anchor.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, openStore } from '../../src/adapters/storage/index.js';
 import { startApi } from '../../src/cli/commands/api.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Store } from '../../src/ports/store.js';
+import { centaurTimeout, runCentaur } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'centaur-cli-audit-'));
 const url = `sqlite:${join(dir, 'c.db')}`;
@@ -33,23 +33,9 @@ function appendEvent(action: string) {
   });
 }
 
-// The API runs in this process: the CLI must run asynchronously, never with spawnSync.
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [resolve('bin/centaur.js'), ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: url, LOG_LEVEL: 'silent' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += String(d);
-    });
-    child.stderr.on('data', (d) => {
-      stderr += String(d);
-    });
-    child.on('exit', (status) => done({ status, stdout, stderr }));
-  });
+// The API runs in this process: the CLI runs asynchronously (runCentaur), never with spawnSync.
+function cli(args: string[]) {
+  return runCentaur(args, { cwd: dir, env: { DATABASE_URL: url, LOG_LEVEL: 'silent' } });
 }
 
 beforeAll(async () => {
@@ -64,7 +50,10 @@ afterAll(async () => {
 });
 
 describe('centaur audit export and verify', () => {
-  it('saves the head from the export and catches the newest events being cut', async () => {
+  // Timeout: export, verify, verify, then two verifies side by side.
+  it('saves the head from the export and catches the newest events being cut', {
+    timeout: centaurTimeout(4),
+  }, async () => {
     for (const action of ['draft.created', 'draft.confirmed', 'order.submitted']) await appendEvent(action);
     const exported = await cli(['audit', 'export', '--out', join(dir, 'audit.ndjson')]);
     expect(exported.status).toBe(0);
@@ -94,21 +83,28 @@ describe('centaur audit export and verify', () => {
     await raw.updateTable('audit_heads').set({ seq: 2, hash: second.hash }).execute();
     await raw.destroy();
 
-    const plain = await cli(['audit', 'verify', '--api', api.url, '--json']);
+    // Both read the same state: one round of two children.
+    const [plain, cut] = await Promise.all([
+      cli(['audit', 'verify', '--api', api.url, '--json']),
+      cli(['audit', 'verify', ...anchor, '--api', api.url]),
+    ]);
     expect(plain.status).toBe(0);
     expect(JSON.parse(plain.stdout)).toMatchObject({ ok: true, events: 2, anchor: null });
-    const cut = await cli(['audit', 'verify', ...anchor, '--api', api.url]);
     expect(cut.status).toBe(1);
     expect(cut.stdout).toContain('saved head seq 3: MISSING');
     expect(cut.stdout).toContain('NOT OK');
     expect(cut.stderr).toContain('does not verify');
   });
 
-  it('refuses a half or malformed anchor with exit 2, before calling the API', async () => {
-    const half = await cli(['audit', 'verify', '--expect-seq', '3', '--api', 'http://127.0.0.1:9']);
+  it('refuses a half or malformed anchor with exit 2, before calling the API', {
+    timeout: centaurTimeout(1),
+  }, async () => {
+    const [half, bad] = await Promise.all([
+      cli(['audit', 'verify', '--expect-seq', '3', '--api', 'http://127.0.0.1:9']),
+      cli(['audit', 'verify', '--expect-seq', '3', '--expect-hash', 'abc']),
+    ]);
     expect(half.status).toBe(2);
     expect(half.stderr).toContain('--expect-seq and --expect-hash go together');
-    const bad = await cli(['audit', 'verify', '--expect-seq', '3', '--expect-hash', 'abc']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--expect-hash must be 64 hex characters');
   });

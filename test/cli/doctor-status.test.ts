@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, migrateToLatest } from '../../src/adapters/storage/index.js';
 import { type RunningSystem, startAllInOne } from '../../src/cli/all-in-one.js';
@@ -11,6 +10,7 @@ import { formatReport, runDoctor } from '../../src/cli/doctor.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { type RunningSimulator, startSimulator } from '../../src/sim/server.js';
+import { centaurTimeout, runCentaur } from '../support/cli.js';
 
 let sim: RunningSimulator;
 let migratedUrl: string;
@@ -115,31 +115,21 @@ describe('centaur status', () => {
     expect(text).toMatch(/AAPL\s+40/);
   });
 
-  // The API runs in this process: the CLI must run asynchronously, never with spawnSync.
-  function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((done) => {
-      const child = spawn(process.execPath, [resolve('bin/centaur.js'), ...args], {
-        env: { PATH: process.env.PATH ?? '' },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => {
-        stdout += String(d);
-      });
-      child.stderr.on('data', (d) => {
-        stderr += String(d);
-      });
-      child.on('exit', (status) => done({ status, stdout, stderr }));
-    });
-  }
+  // The API runs in this process: the CLI runs asynchronously (runCentaur), never with spawnSync.
+  const cli = (args: string[]) => runCentaur(args);
 
-  it('kill-switch refuses a token that is not the environment, sending nothing', async () => {
+  it('kill-switch refuses a token that is not the environment, sending nothing', {
+    timeout: centaurTimeout(1),
+  }, async () => {
     const run = await cli(['kill-switch', '--confirm-token', 'LIVE', '--api', system.apiUrl]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('does not match the environment PAPER');
   });
 
-  it('kill-switch flattens the account through the API and prints the report', async () => {
+  // Timeout: one run that waits for the kill switch to flatten the account.
+  it('kill-switch flattens the account through the API and prints the report', {
+    timeout: centaurTimeout(1, 30_000),
+  }, async () => {
     const run = await cli([
       'kill-switch',
       '--confirm-token',

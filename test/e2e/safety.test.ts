@@ -118,11 +118,20 @@ describe('execution safety through the API', () => {
 
   it('does not execute an expired draft', async () => {
     const before = (await simStats()).orders_submitted;
-    const draft = await api<{ id: string }>('/commands/draft', order);
+    const commandsBefore = (await api<{ commands: unknown[] }>('/commands?limit=500')).json.commands.length;
+    const draft = await api<{ id: string; expires_at: string }>('/commands/draft', order);
     expect(draft.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 2_200));
+    // Part of the scenario: the draft must outlive its expiry (DRAFT_TTL_SECONDS, read from the
+    // draft itself). The store's clock is this host's here (SQLite), so this host's time is the
+    // one the API judges the expiry by.
+    const expiresAt = Date.parse(draft.json.expires_at);
+    while (Date.now() <= expiresAt) await new Promise((r) => setTimeout(r, expiresAt - Date.now() + 1));
     const confirm = await api('/commands/confirm', { draft_id: draft.json.id });
     expect([409, 410]).toContain(confirm.status);
+    // Refused without a command: nothing is queued that could place an order later.
+    expect((await api<{ commands: unknown[] }>('/commands?limit=500')).json.commands).toHaveLength(
+      commandsBefore,
+    );
     expect((await simStats()).orders_submitted).toBe(before);
   });
 

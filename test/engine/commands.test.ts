@@ -2,7 +2,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidGenerator } from '../../src/adapters/system/system-clock.js';
 import type { OrderIntent } from '../../src/core/order-request.js';
-import { finishedCommand, PROFILE, type Rig, sendCommand, stageDraft, startRig, waitFor } from './harness.js';
+import {
+  deliveriesAcked,
+  finishedCommand,
+  PROFILE,
+  type Rig,
+  sendCommand,
+  stageDraft,
+  startRig,
+  waitFor,
+} from './harness.js';
 
 let rig: Rig;
 beforeAll(async () => {
@@ -40,7 +49,8 @@ describe('engine commands', () => {
     const cmd = await finishedCommand(rig, id);
     expect(cmd.status).toBe('succeeded');
     expect(cmd.result).toMatchObject({ clientOrderId: `ctr-draft-${draftId}` });
-    await new Promise((r) => setTimeout(r, 300));
+    // Both deliveries handled to the end (acknowledged): the second one had its chance to submit.
+    await deliveriesAcked(rig, id, 2);
     const orders = await rig.truth.listOrders({ status: 'all', after: '2000-01-01T00:00:00Z', limit: 500 });
     expect(orders.filter((o) => o.clientOrderId === `ctr-draft-${draftId}`)).toHaveLength(1);
     const audit = await rig.store.audit.list(PROFILE, { action: 'command.succeeded' });
@@ -90,7 +100,7 @@ describe('engine commands', () => {
       type: 'submit_order',
       enqueuedAt: new Date().toISOString(),
     });
-    await new Promise((r) => setTimeout(r, 200));
+    await deliveriesAcked(rig, id, 2); // the redelivery was handled to the end
     expect((await rig.store.commands.get(PROFILE, id))?.status).toBe('expired');
     const after = (await rig.truth.listOrders({ status: 'all', after: '2000-01-01T00:00:00Z', limit: 500 }))
       .length;

@@ -3,13 +3,12 @@
  * its output, tell when it is ready (its heartbeat) or has exited, and SIGKILL whatever is left.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll } from 'vitest';
+import { compareTimestamps } from '../../src/core/time.js';
 import type { Store } from '../../src/ports/store.js';
-import { PROFILE } from './harness.js';
-
-const BIN = resolve('bin/centaur.js');
+import { BIN, CENTAUR_RUN_BUDGET_MS } from '../support/cli.js';
+import { PROFILE, waitFor } from './harness.js';
 
 export interface EngineChild {
   child: ChildProcess;
@@ -41,17 +40,36 @@ export function engineChildren(): (env: Record<string, string>) => EngineChild {
   };
 }
 
-/** 'ready' once a heartbeat from a holder other than `notHolder` says ready, else the exit code. */
+/**
+ * 'ready' once a heartbeat from a holder other than `notHolder` says ready, else the exit code.
+ * Polls every 25 ms for at most `timeoutMs` (a child's start, then its startup reconciliation).
+ */
 export async function readyOrExit(
   store: Store,
   proc: EngineChild,
   notHolder: string | null,
+  timeoutMs = CENTAUR_RUN_BUDGET_MS,
 ): Promise<'ready' | number | null> {
-  for (let i = 0; i < 800; i++) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     if (proc.child.exitCode !== null) return proc.child.exitCode;
     const h = await store.heartbeats.read(PROFILE);
     if (h && h.holder !== notHolder && h.detail.ready === true) return 'ready';
+    if (Date.now() > deadline) throw new Error(`engine neither ready nor exited:\n${proc.output()}`);
     await delay(25);
   }
-  throw new Error(`engine neither ready nor exited:\n${proc.output()}`);
+}
+
+/**
+ * Waits, on the store's clock (the one the lease is judged by), until the lease a dead engine
+ * left behind has lapsed: the next engine started then takes it at its first try.
+ */
+export async function leaseLapsed(store: Store, timeoutMs = 30_000): Promise<void> {
+  const lease = await store.leases.get(PROFILE);
+  if (lease === null) return;
+  await waitFor(
+    async () => compareTimestamps(await store.now(), lease.expiresAt) > 0,
+    timeoutMs,
+    `the lease of ${lease.holder} (until ${lease.expiresAt}) to lapse`,
+  );
 }

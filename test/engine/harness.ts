@@ -15,6 +15,7 @@ import { type EngineDeps, type RunningEngine, startEngine } from '../../src/engi
 import type { EngineOptions } from '../../src/engine/engine-options.js';
 import { safetyOptionsFromConfig } from '../../src/engine/safety/safety-options.js';
 import type { Broker, FillActivity } from '../../src/ports/broker.js';
+import type { CommandBus } from '../../src/ports/command-bus.js';
 import type { Store } from '../../src/ports/store.js';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../../src/sim/server.js';
 
@@ -88,8 +89,12 @@ export async function startRig(
   simOptions: SimulatorOptions = {},
   options: Partial<EngineOptions> = {},
   extra: Partial<EngineDeps> = {},
-  /** Wraps the engine's broker or store (e.g. to record or slow its calls). */
-  wrap: { broker?: (broker: Broker) => Broker; store?: (store: Store) => Store } = {},
+  /** Wraps the engine's broker, store or bus (e.g. to record or slow its calls). */
+  wrap: {
+    broker?: (broker: Broker) => Broker;
+    store?: (store: Store) => Store;
+    bus?: (bus: CommandBus) => CommandBus;
+  } = {},
 ): Promise<Rig> {
   const sim = await startSimulator({ rateLimit: 0, ...simOptions });
   const { db, store } = await openLedger();
@@ -101,7 +106,7 @@ export async function startRig(
     store: wrap.store ? wrap.store(store) : store,
     broker: wrap.broker ? wrap.broker(adapter.broker) : adapter.broker,
     tradeStream: adapter.tradeStream,
-    bus,
+    bus: wrap.bus ? wrap.bus(bus) : bus,
     clock: systemClock,
     ids: uuidGenerator,
     log: silentLog,
@@ -142,6 +147,70 @@ export async function waitFor<T>(
       throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * A new engine on the rig's simulator, store and bus (the next lease holder after `rig.engine`
+ * stopped or died), with a plain broker; returns the rig with that engine, so `close` stops it.
+ */
+export async function nextEngine(rig: Rig, options: Partial<EngineOptions> = {}): Promise<Rig> {
+  const adapter = adapterFor(rig.sim);
+  const engine = await startEngine({
+    options: { ...fastOptions, ...options },
+    store: rig.store,
+    broker: adapter.broker,
+    tradeStream: adapter.tradeStream,
+    bus: rig.bus,
+    clock: systemClock,
+    ids: uuidGenerator,
+    log: silentLog,
+  });
+  return { ...rig, engine };
+}
+
+/**
+ * Waits until `n` more full reconciliations have completed (each one moves
+ * `status.lastReconcileAt`; runs are spaced by `syncMinIntervalMs`, far above the poll here).
+ */
+export async function reconciliations(
+  rig: Pick<Rig, 'engine'>,
+  n: number,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; i < n; i++) {
+    const before = rig.engine.status.lastReconcileAt;
+    await waitFor(
+      async () => rig.engine.status.lastReconcileAt !== before,
+      Math.max(0, deadline - Date.now()),
+      `reconciliation ${i + 1} of ${n}`,
+    );
+  }
+}
+
+/**
+ * Waits until every delivery of `commandId` the embedded bus holds (at least `count`) has been
+ * acknowledged: the engine handled each one to the end (a duplicate included), so whatever a
+ * delivery could do has been done.
+ */
+export async function deliveriesAcked(
+  rig: Pick<Rig, 'db'>,
+  commandId: string,
+  count = 1,
+  timeoutMs = 10_000,
+) {
+  await waitFor(
+    async () => {
+      const rows = await rig.db
+        .selectFrom('bus_entries')
+        .select('state')
+        .where('command_id', '=', commandId)
+        .execute();
+      return rows.length >= count && rows.every((r) => r.state === 'acked');
+    },
+    timeoutMs,
+    `${count} deliveries of ${commandId} acknowledged`,
+  );
 }
 
 /**

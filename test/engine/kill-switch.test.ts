@@ -1,8 +1,10 @@
 // The kill switch, resume and the daily loss limit against the simulator, through commands.
 import { afterEach, describe, expect, it } from 'vitest';
+import { WATERMARKS } from '../../src/contract/watermarks.js';
 import { dec } from '../../src/core/decimal.js';
 import type { KillSwitchReport } from '../../src/engine/safety/kill-switch.js';
 import type { Broker } from '../../src/ports/broker.js';
+import type { Store } from '../../src/ports/store.js';
 import {
   finishedCommand,
   PROFILE,
@@ -247,6 +249,20 @@ describe('kill switch', () => {
 describe('daily loss limit', () => {
   it('halts by itself when equity falls past the limit, notifies, and stays re-armed after resume', async () => {
     const notes: string[] = [];
+    // The loss check reads its watermark only when the account is past the limit: each read that
+    // completes is one check that found the breach and decided whether to halt again.
+    let lossChecks = 0;
+    const countLossChecks = (store: Store): Store => ({
+      ...store,
+      watermarks: {
+        ...store.watermarks,
+        get: async (...args: Parameters<Store['watermarks']['get']>) => {
+          const value = await store.watermarks.get(...args);
+          if (args[1] === WATERMARKS.lossLimitTripped.key) lossChecks += 1;
+          return value;
+        },
+      },
+    });
     rig = await startRig(
       { positions: [{ symbol: 'AAPL', qty: '500', avg_entry_price: '190' }] },
       {
@@ -256,6 +272,7 @@ describe('daily loss limit', () => {
         },
       },
       { notifier: { notify: async (n) => void notes.push(n.kind) } },
+      { store: countLossChecks },
     );
     await rig.engine.ready();
     expect(rig.engine.tradingState()).toBe('ACTIVE');
@@ -270,7 +287,12 @@ describe('daily loss limit', () => {
       await sendCommand(rig, 'resume', { confirm_token: 'paper', reason: 'loss understood' }),
     );
     expect(resumed.status).toBe('succeeded');
-    await new Promise((r) => setTimeout(r, 1500)); // at least one more account sync
+    // A loss check after the resume, still past the limit, and the sync that ran it completed:
+    // had it halted again, HALTED would be set by now.
+    const checks = lossChecks;
+    await waitFor(async () => lossChecks > checks, 10_000, 'a loss check after the resume');
+    const syncs = rig.engine.status.metrics.syncCount;
+    await waitFor(async () => rig?.engine.status.metrics.syncCount !== syncs, 10_000, 'that sync to end');
     expect(rig.engine.tradingState()).toBe('ACTIVE');
     const account = await rig.store.accounts.latest(PROFILE);
     expect(dec(account?.equity ?? '0').lt(account?.lastEquity ?? '0')).toBe(true);

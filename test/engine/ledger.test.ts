@@ -9,6 +9,7 @@ import {
   type Rig,
   sendCommand,
   simPost,
+  simStats,
   startRig,
   waitConverged,
   waitFor,
@@ -91,7 +92,13 @@ describe('engine ledger against the simulator', () => {
     for (let i = 0; i < 5; i++)
       rig.sim.broker.submit({ symbol: 'AAPL', qty: '2', side: 'buy', type: 'market', time_in_force: 'day' });
     await waitFor(async () => (await rig!.store.fills.list(PROFILE)).length === 5);
-    await new Promise((r) => setTimeout(r, 300));
+    // Every frame the simulator sent (each event twice) has been through the engine, copies included.
+    const r = rig;
+    await waitFor(
+      async () => r.engine.status.eventsPersisted >= ((await simStats(r.sim)).stream.eventsSent ?? 0),
+      10_000,
+      'every event sent to be handled',
+    );
     const c = await waitConverged(rig.store, rig.truth);
     expect(c.duplicatedFills).toBe(0);
     expect(c.ledgerFills).toBe(5);

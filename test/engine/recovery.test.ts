@@ -13,6 +13,7 @@ import {
   type Rig,
   silentLog,
   simPost,
+  simStats,
   startRig,
   waitConverged,
   waitFor,
@@ -24,7 +25,10 @@ afterEach(async () => {
   rig = null;
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** REST requests the simulator has answered so far (every route). */
+async function simRequests(r: Rig): Promise<number> {
+  return Object.values((await simStats(r.sim)).requests).reduce((a, b) => a + b, 0);
+}
 
 describe('engine recovery against the simulator', () => {
   it('converges after the stream is dropped repeatedly during a burst and fill events are lost', async () => {
@@ -32,8 +36,10 @@ describe('engine recovery against the simulator', () => {
     await rig.engine.ready();
     await rig.engine.streamHealthy();
     for (let round = 0; round < 6; round++) {
+      const reconnects = rig.engine.status.reconnects;
       burst(rig.sim, 15, ['AAPL', 'MSFT', 'NVDA']);
-      if (round % 2 === 0) await simPost(rig.sim, '/_sim/stream/drop', {});
+      const drop = round % 2 === 0;
+      if (drop) await simPost(rig.sim, '/_sim/stream/drop', {});
       burst(rig.sim, 10, ['AAPL', 'MSFT', 'NVDA']);
       await simPost(
         rig.sim,
@@ -42,7 +48,16 @@ describe('engine recovery against the simulator', () => {
       );
       burst(rig.sim, 10, ['AAPL', 'MSFT', 'NVDA']);
       await simPost(rig.sim, '/_sim/faults', {});
-      await sleep(60);
+      // After a drop: the engine saw it and is connected again, so the next drop has a stream to cut.
+      if (drop) {
+        const r = rig;
+        await waitFor(
+          async () =>
+            r.engine.status.reconnects > reconnects && ((await simStats(r.sim)).stream.connections ?? 0) > 0,
+          10_000,
+          'the engine reconnected after the drop',
+        );
+      }
     }
     const c = await waitConverged(rig.store, rig.truth, 20_000);
     expect(c.missingFills).toBe(0);
@@ -129,7 +144,14 @@ describe('engine recovery against the simulator', () => {
         drop_event_rate: 0.3,
       });
       placed += burst(rig.sim, 20, ['AAPL', 'TSLA']).length;
-      await sleep(700);
+      // The storm hits the engine's reads: it makes some through it (refreshes the fills asked for).
+      const before = await simRequests(rig);
+      const r = rig;
+      await waitFor(
+        async () => (await simRequests(r)) >= before + 5,
+        10_000,
+        `reads through the ${status} storm`,
+      );
     }
     await simPost(rig.sim, '/_sim/faults', {});
     const c = await waitConverged(rig.store, rig.truth, 20_000);

@@ -7,7 +7,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderQuery } from '../../src/ports/broker.js';
 import { order as orderFixture } from '../support/domain-fixtures.js';
 import { type BrokerCall, recordingBroker } from '../support/recording-broker.js';
-import { burst, PROFILE, type Rig, simPost, startRig, waitConverged, waitFor } from './harness.js';
+import {
+  burst,
+  PROFILE,
+  type Rig,
+  reconciliations,
+  simPost,
+  startRig,
+  waitConverged,
+  waitFor,
+} from './harness.js';
 
 let rig: Rig | null = null;
 afterEach(async () => {
@@ -15,11 +24,17 @@ afterEach(async () => {
   rig = null;
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A rig whose engine broker records every call into `calls`. */
+/**
+ * A rig whose engine broker records every call into `calls`; the tests count reconciliations, so
+ * they run twice as often as in the other engine suites (still well above syncMinIntervalMs).
+ */
 function startRecordedRig(seed: number, calls: BrokerCall[]): Promise<Rig> {
-  return startRig({ seed }, {}, {}, { broker: (broker) => recordingBroker(broker, calls).broker });
+  return startRig(
+    { seed },
+    { pollIntervalMs: 500 },
+    {},
+    { broker: (broker) => recordingBroker(broker, calls).broker },
+  );
 }
 
 async function lossEvidence(r: Rig) {
@@ -31,11 +46,21 @@ async function buy(r: Rig, symbol: string, qty = '1') {
   return r.sim.broker.submit({ symbol, qty, side: 'buy', type: 'market', time_in_force: 'day' });
 }
 
-/** Runs `fn` with every stream event dropped, long enough for its events to be sent (and lost). */
-async function withEventsLost(r: Rig, fn: () => Promise<unknown>) {
+const FINAL = new Set(['filled', 'canceled', 'expired', 'rejected']);
+
+/**
+ * Runs `fn` (which returns the id of the order it placed or cancelled) with every stream event
+ * dropped, until the broker has that order in a final state: the simulator emits an order's
+ * events as its state changes, so by then its last event has been sent (and lost).
+ */
+async function withEventsLost(r: Rig, fn: () => Promise<string>) {
   await simPost(r.sim, '/_sim/faults', { drop_event_rate: 1 });
-  await fn();
-  await sleep(150);
+  const id = await fn();
+  await waitFor(
+    async () => FINAL.has((await r.truth.getOrder(id))?.status ?? ''),
+    10_000,
+    `order ${id} final`,
+  );
   await simPost(r.sim, '/_sim/faults', {});
 }
 
@@ -46,14 +71,13 @@ describe('reconciliation of a healthy stream', () => {
     const lists = () => calls.filter((c) => c.method === 'listOrders').map((c) => c.args[0] as OrderQuery);
     await rig.engine.ready();
     await rig.engine.streamHealthy();
-    await sleep(1200); // the first periodic run after startup
+    await reconciliations(rig, 1); // the first periodic run after startup
     calls.length = 0;
     const placed = burst(rig.sim, 30, ['AAPL', 'MSFT', 'NVDA']).length;
     const c = await waitConverged(rig.store, rig.truth);
     expect(c.ledgerFills).toBe(placed);
-    const before = rig.engine.status.lastReconcileAt;
-    await waitFor(async () => rig!.engine.status.lastReconcileAt !== before);
-    await sleep(2200); // two more periodic runs
+    // one run that may have begun before convergence, then two more periodic runs
+    await reconciliations(rig, 3);
     expect(lists().length).toBeGreaterThanOrEqual(2);
     expect(lists().every((q) => q.status === 'open')).toBe(true);
     expect(await lossEvidence(rig)).toEqual([]);
@@ -69,6 +93,7 @@ describe('reconciliation of a healthy stream', () => {
     let lost = '';
     await withEventsLost(rig, async () => {
       lost = (await buy(rig!, 'AAPL', '2')).id;
+      return lost;
     });
     await buy(rig, 'AAPL');
     const c = await waitConverged(rig.store, rig.truth, 10_000);
@@ -86,7 +111,7 @@ describe('reconciliation of a healthy stream', () => {
     await rig.engine.streamHealthy();
     await buy(rig, 'MSFT');
     await waitFor(async () => (await rig!.store.fills.list(PROFILE)).length === 1);
-    await withEventsLost(rig, () => buy(rig!, 'MSFT', '4'));
+    await withEventsLost(rig, async () => (await buy(rig!, 'MSFT', '4')).id);
     const c = await waitConverged(rig.store, rig.truth);
     expect(c.ledgerFills).toBe(2);
     const evidence = await lossEvidence(rig);
@@ -107,7 +132,10 @@ describe('reconciliation of a healthy stream', () => {
       time_in_force: 'gtc',
     });
     await waitFor(async () => (await rig!.store.orders.get(PROFILE, order.id))?.status === 'new');
-    await withEventsLost(rig, () => rig!.truth.cancelOrder(order.id));
+    await withEventsLost(rig, async () => {
+      await rig!.truth.cancelOrder(order.id);
+      return order.id;
+    });
     const local = await waitFor(async () => {
       const o = await rig!.store.orders.get(PROFILE, order.id);
       return o?.status === 'canceled' ? o : null;
@@ -136,9 +164,8 @@ describe('reconciliation of a healthy stream', () => {
     });
     await rig.store.orders.apply(PROFILE, ghost);
     await waitFor(async () => calls.some((c) => c.method === 'getOrder' && c.args[0] === ghost.id));
-    const runs = rig.engine.status.lastReconcileAt;
-    await waitFor(async () => rig!.engine.status.lastReconcileAt !== runs);
-    await sleep(2200); // more reconciliations
+    // the run that read it has ended, then two more that would read it again if it were not left alone
+    await reconciliations(rig, 3);
     expect(calls.filter((c) => c.method === 'getOrder' && c.args[0] === ghost.id)).toHaveLength(1);
     const audit = await rig.store.audit.list(PROFILE, { action: 'reconcile.order_unknown_at_broker' });
     expect(audit.map((a) => a.subjectId)).toEqual([ghost.id]);

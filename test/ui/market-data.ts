@@ -54,3 +54,17 @@ export async function primeMarketData(
   }
   return primed;
 }
+
+/**
+ * Whether the ledger holds a quote for `symbol` the API prices drafts with: one no older than
+ * the API's quote age limit (quoteMaxAgeMs, 60 s by default; src/api/context.ts).
+ */
+export async function quoteUsable(databaseUrl: string, symbol: string, maxAgeMs = 60_000): Promise<boolean> {
+  const db = createDatabase(databaseUrl);
+  try {
+    const quote = await createStore(db).marketData.getQuote('default', symbol);
+    return quote !== null && Date.now() - Date.parse(quote.at) <= maxAgeMs;
+  } finally {
+    await db.destroy();
+  }
+}

@@ -15,7 +15,7 @@ import { type RunningSystem, startAllInOne } from '../../src/cli/all-in-one.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { type Browser, browserAvailable, ensureUiBuilt, launch, SCREENSHOTS } from './browser.js';
-import { primeMarketData } from './market-data.js';
+import { primeMarketData, quoteUsable } from './market-data.js';
 
 const run = browserAvailable();
 let system: RunningSystem;
@@ -133,13 +133,14 @@ describe.runIf(run)('web UI in Chromium', () => {
     // AMZN is not held: the first draft may find no cached quote yet (PRICE_UNAVAILABLE, the API
     // asks the engine for one), as a person would see; previewing again prices it.
     const preview = page.getByTestId('draft-preview');
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 3; i++) {
       await ticket.getByRole('button', { name: 'Preview order' }).click();
       await expect
         .poll(() => preview.getByTestId('verdict').getAttribute('data-allowed'))
         .toMatch(/true|false/);
       if ((await preview.getByTestId('verdict').getAttribute('data-allowed')) === 'true') break;
-      await page.waitForTimeout(250);
+      // Not priced yet: preview again once the engine has cached a quote the API can use.
+      await expect.poll(() => quoteUsable(databaseUrl, 'AMZN'), { timeout: 15_000 }).toBe(true);
     }
     expect(await preview.getByTestId('verdict').getAttribute('data-allowed')).toBe('true');
     expect(await preview.getByTestId('draft-intent').textContent()).toContain('BUY 3 AMZN');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../config/config.js';
 import type { CommandEnvelope } from '../../ports/command-bus.js';
 import { createDatabase, type Database } from '../storage/database.js';
@@ -24,6 +24,31 @@ async function until(predicate: () => boolean, ms = 2_000): Promise<void> {
   }
 }
 
+async function untilAsync(predicate: () => Promise<boolean>, ms = 2_000): Promise<void> {
+  const start = Date.now();
+  while (!(await predicate())) {
+    if (Date.now() - start > ms) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/**
+ * Watches for a consumer going to sleep: its wait for the next poll is a timer of exactly
+ * `pollMs`. Resolves once such a timer has been set (the consumer is asleep), then stops watching.
+ */
+function asleep(pollMs: number): { wait(): Promise<void> } {
+  const timers = vi.spyOn(globalThis, 'setTimeout');
+  return {
+    async wait() {
+      try {
+        await until(() => timers.mock.calls.some(([, ms]) => ms === pollMs), 1_000);
+      } finally {
+        timers.mockRestore();
+      }
+    },
+  };
+}
+
 describe('EmbeddedCommandBus', () => {
   let db: Kysely<Database>;
   beforeEach(async () => {
@@ -37,10 +62,11 @@ describe('EmbeddedCommandBus', () => {
   it('wakes an in-process consumer at once instead of waiting for the poll', async () => {
     const bus = new EmbeddedCommandBus({ db, pollMs: 60_000 });
     const got: string[] = [];
+    const sleeping = asleep(60_000);
     bus.consume('p1', 'c1', async (d) => {
       got.push(d.envelope.commandId);
     });
-    await new Promise((r) => setTimeout(r, 20)); // the consumer is asleep now
+    await sleeping.wait(); // the consumer found nothing and waits for the next poll
     const e = envelope();
     const start = Date.now();
     await bus.publish(e);
@@ -54,10 +80,11 @@ describe('EmbeddedCommandBus', () => {
     const api = new EmbeddedCommandBus({ db, pollMs: 60_000 });
     const engine = new EmbeddedCommandBus({ db, pollMs: 60_000 });
     const got: string[] = [];
+    const sleeping = asleep(60_000);
     engine.consume('p1', 'engine', async (d) => {
       got.push(d.envelope.commandId);
     });
-    await new Promise((r) => setTimeout(r, 20));
+    await sleeping.wait();
     await api.publish(envelope());
     await until(() => got.length === 1, 1_000);
     await Promise.all([api.close(), engine.close()]);
@@ -72,13 +99,13 @@ describe('EmbeddedCommandBus', () => {
       delivered += 1;
     });
     await until(() => delivered === 1);
-    await until(() => false, 50).catch(() => {});
-    const states = await db.selectFrom('bus_entries').select('state').execute();
-    expect(states).toEqual([{ state: 'acked' }]);
+    const states = () => db.selectFrom('bus_entries').select('state').execute();
+    await untilAsync(async () => (await states()).every((r) => r.state === 'acked'));
+    expect(await states()).toEqual([{ state: 'acked' }]);
     await consumer.stop();
     now += 120_000;
     const second = bus.consume('p1', 'c2', async () => {});
-    await until(() => false, 100).catch(() => {});
+    await untilAsync(async () => (await states()).length === 0);
     expect(await db.selectFrom('bus_entries').selectAll().execute()).toEqual([]);
     await second.stop();
     await bus.close();

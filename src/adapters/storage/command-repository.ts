@@ -132,6 +132,9 @@ async function assertFenceHeld(db: Db, profileId: string, fence: Fence | undefin
   if (fence !== undefined) await guardLease(db, profileId, fence);
 }
 
+/** Statuses a claim may move to running (the lifecycle's: queued, or a redelivered running one). */
+const CLAIMABLE = COMMAND_STATUSES.filter((s) => canTransitionCommand(s, 'running'));
+
 /**
  * queued|running -> running with one more attempt; null when terminal or unknown. With a fence,
  * StaleFenceError (nothing changed) unless it holds.
@@ -148,7 +151,7 @@ export async function claimCommand(
     .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), started_at: at, updated_at: at }))
     .where('profile_id', '=', profileId)
     .where('id', '=', id)
-    .where('status', 'in', ['queued', 'running'])
+    .where('status', 'in', CLAIMABLE)
     .$if(fence !== undefined, (q) => q.where(fenceHoldsSql(db, profileId, fence as Fence)))
     .returningAll()
     .executeTakeFirst();

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CompiledQuery, Selectable } from 'kysely';
+import { WATERMARKS } from '../../contract/watermarks.js';
 import { type DecimalString, dec, str } from '../../core/decimal.js';
 import { type Position, positionSide } from '../../core/position.js';
 import { compareTimestamps, type Timestamp } from '../../core/time.js';
@@ -158,7 +159,7 @@ export function applyStreamQty(
   });
 }
 
-const REVISION_KEY = 'positions_revision';
+const REVISION_KEY = WATERMARKS.positionsRevision.key;
 
 /** Marks the profile's positions as changed: readers compare revisions instead of re-reading rows. */
 async function bumpRevision(db: Db, profileId: string): Promise<void> {

@@ -8,10 +8,12 @@
  * append is checked the same way (`recorded_head`), which catches a cut that did not also rewind it.
  */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { type AuditAnchor, type AuditEvent, checkAuditAnchor, verifyAuditChain } from '../../core/audit.js';
 import type { AuditQuery } from '../../ports/store.js';
 import type { ApiContext } from '../context.js';
-import { bool, nint, nstr, str, timeQuery, withErrors } from '../schemas.js';
+import { routeSchema, type ZodJsonSchemaProvider } from '../route-schema.js';
+import { bool, nint, nstr, str, timeField, withErrors } from '../schemas.js';
 
 const tags = ['audit'];
 const PAGE = 1000;
@@ -49,17 +51,26 @@ export function auditEventWire(e: AuditEvent): Record<string, unknown> {
   };
 }
 
-interface AuditQuerystring {
-  action?: string;
-  actor?: string;
-  correlation_id?: string;
-  since?: string;
-  until?: string;
-  after_seq?: string;
-  limit?: string;
-}
+const text = z.string().min(1).max(200);
 
-const text = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const auditQuery = z.strictObject({
+  action: text.optional(),
+  actor: text.optional(),
+  correlation_id: text.optional(),
+  since: timeField.optional(),
+  until: timeField.optional(),
+  after_seq: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,14})$/)
+    .describe('events after this seq')
+    .optional(),
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,3}$/)
+    .describe('how many at most (1-9999)')
+    .optional(),
+});
+type AuditQuerystring = z.input<typeof auditQuery>;
 
 function toQuery(q: AuditQuerystring): AuditQuery {
   return {
@@ -73,34 +84,28 @@ function toQuery(q: AuditQuerystring): AuditQuery {
   };
 }
 
-interface VerifyQuerystring {
-  expect_seq?: string;
-  expect_hash?: string;
-}
+/** A saved head to check: both fields or neither (JSON Schema `dependencies`, kept as metadata). */
+const verifyQuery = z
+  .strictObject({
+    expect_seq: z
+      .string()
+      .regex(/^[1-9][0-9]{0,14}$/)
+      .describe('seq of a head saved earlier (a positive integer); needs expect_hash')
+      .optional(),
+    expect_hash: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/)
+      .describe('hash of that event (64 hex characters, SHA-256); needs expect_seq')
+      .optional(),
+  })
+  .meta({ dependencies: { expect_seq: ['expect_hash'], expect_hash: ['expect_seq'] } });
+type VerifyQuerystring = z.input<typeof verifyQuery>;
 
 /** The saved head to check against, or null when the request names none (the schema pairs them). */
 function anchorOf(q: VerifyQuerystring): AuditAnchor | null {
   if (q.expect_seq === undefined || q.expect_hash === undefined) return null;
   return { seq: Number(q.expect_seq), hash: q.expect_hash.toLowerCase() };
 }
-
-const verifyQuerystring = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    expect_seq: {
-      type: 'string',
-      pattern: '^[1-9][0-9]{0,14}$',
-      description: 'seq of a head saved earlier (a positive integer); needs expect_hash',
-    },
-    expect_hash: {
-      type: 'string',
-      pattern: '^[0-9a-fA-F]{64}$',
-      description: 'hash of that event (64 hex characters, SHA-256); needs expect_seq',
-    },
-  },
-  dependencies: { expect_seq: ['expect_hash'], expect_hash: ['expect_seq'] },
-} as const;
 
 const verifyResponse = {
   type: 'object',
@@ -133,19 +138,7 @@ async function wholeChain(ctx: ApiContext): Promise<AuditEvent[]> {
 }
 
 export function registerAuditRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const querystring = {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      action: text,
-      actor: text,
-      correlation_id: text,
-      since: timeQuery,
-      until: timeQuery,
-      after_seq: { type: 'string', pattern: '^(0|[1-9][0-9]{0,14})$', description: 'events after this seq' },
-      limit: { type: 'string', pattern: '^[1-9][0-9]{0,3}$', description: 'how many at most (1-9999)' },
-    },
-  };
+  const querystring = routeSchema(auditQuery);
   const list = {
     type: 'object',
     properties: {
@@ -154,7 +147,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ApiContext): void
       next_after_seq: nint,
     },
   };
-  app.get<{ Querystring: AuditQuerystring }>(
+  app.withTypeProvider<ZodJsonSchemaProvider>().get(
     '/audit',
     {
       schema: {
@@ -175,14 +168,14 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ApiContext): void
       };
     },
   );
-  app.get<{ Querystring: VerifyQuerystring }>(
+  app.withTypeProvider<ZodJsonSchemaProvider>().get(
     '/audit/verify',
     {
       schema: {
         tags,
         summary:
           'Recompute the hash chain; names the first event that does not verify, returns the head, checks a saved head',
-        querystring: verifyQuerystring,
+        querystring: routeSchema(verifyQuery),
         response: withErrors({ 200: verifyResponse }),
       },
     },

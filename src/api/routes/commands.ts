@@ -7,9 +7,12 @@
  * (it is stored durably and the engine sweeps the database): its 202 then carries a `warning`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { COMMAND_STATUSES, COMMAND_TYPES, type CommandStatus, type CommandType } from '../../core/command.js';
+import { z } from 'zod';
+import { AUDIT_ACTIONS } from '../../contract/audit-actions.js';
+import { commandPayload } from '../../contract/command-payloads.js';
+import { COMMAND_STATUSES, COMMAND_TYPES } from '../../contract/commands.js';
 import { isBlank } from '../../core/visible-text.js';
-import { AUDIT_ACTIONS, actorOf } from '../audit-trail.js';
+import { actorOf } from '../audit-trail.js';
 import {
   assertCommandsAccepted,
   assertProfile,
@@ -19,31 +22,34 @@ import {
 import type { ApiContext } from '../context.js';
 import { ApiError, invalid } from '../errors.js';
 import { commandWire } from '../presenters.js';
+import { replySchema, routeSchema, type ZodJsonSchemaProvider } from '../route-schema.js';
 import {
   commandReplySchema,
   commandSchema,
-  confirmTokenProperty,
-  limitQuery,
-  profileIdProperty,
+  confirmTokenField,
+  limitField,
+  profileIdField,
   str,
+  tokenPattern,
   withErrors,
 } from '../schemas.js';
+import { commandsBody } from '../snapshots.js';
+import { commandReplyWireSchema } from '../wire-schemas.js';
 
 const tags = ['commands'];
 
 /** The Idempotency-Key header every POST accepts. */
-export const idempotencyHeaders = {
-  type: 'object',
-  properties: {
-    'idempotency-key': {
-      type: 'string',
-      minLength: 1,
-      maxLength: 200,
-      pattern: '^[\\x21-\\x7e]+$',
-      description: 'a repeated request with the same key returns the same result',
-    },
-  },
-} as const;
+export const idempotencyHeaders = routeSchema(
+  z.looseObject({
+    'idempotency-key': z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(tokenPattern)
+      .describe('a repeated request with the same key returns the same result')
+      .optional(),
+  }),
+);
 
 export function idempotencyKeyOf(request: FastifyRequest): string | null {
   const key = request.headers['idempotency-key'];
@@ -54,57 +60,45 @@ export function idempotencyKeyOf(request: FastifyRequest): string | null {
 export const commandReplies = withErrors({ 200: commandReplySchema, 202: commandReplySchema });
 
 /** The kill switch's replies: a command reply, with a warning when the engine is not claiming. */
-const killSwitchReply = {
-  ...commandReplySchema,
-  properties: {
-    ...commandReplySchema.properties,
-    warning: {
-      type: 'string',
-      description: 'present when the engine has not claimed queued commands within the bound',
-    },
-  },
-} as const;
+const killSwitchReply = replySchema(
+  commandReplyWireSchema.extend({
+    warning: z
+      .string()
+      .describe('present when the engine has not claimed queued commands within the bound')
+      .optional(),
+  }),
+);
 const killSwitchReplies = withErrors({ 200: killSwitchReply, 202: killSwitchReply });
 
-interface ListQuery {
-  status?: CommandStatus;
-  type?: CommandType;
-  limit?: string;
-}
+const listQuery = z.strictObject({
+  status: z.enum(COMMAND_STATUSES).optional(),
+  type: z.enum(COMMAND_TYPES).optional(),
+  limit: limitField.optional(),
+});
+const commandParams = z.strictObject({ id: z.string().min(1).max(128) });
 
 function registerReads(app: FastifyInstance, ctx: ApiContext): void {
-  const querystring = {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      status: { type: 'string', enum: [...COMMAND_STATUSES] },
-      type: { type: 'string', enum: [...COMMAND_TYPES] },
-      limit: limitQuery,
-    },
-  };
+  const querystring = routeSchema(listQuery);
   const list = {
     type: 'object',
     properties: { profile_id: str, commands: { type: 'array', items: commandSchema } },
   };
-  app.get<{ Querystring: ListQuery }>(
+  app.withTypeProvider<ZodJsonSchemaProvider>().get(
     '/commands',
-    { schema: { tags, summary: 'Commands, newest first', querystring, response: withErrors({ 200: list }) } },
+    {
+      schema: { tags, summary: 'Commands, newest first', querystring, response: withErrors({ 200: list }) },
+    },
     async (request) => {
       const q = request.query;
-      const commands = await ctx.store.commands.list(ctx.profileId, {
+      return commandsBody(ctx, {
         ...(q.status === undefined ? {} : { status: q.status }),
         ...(q.type === undefined ? {} : { type: q.type }),
         limit: q.limit === undefined ? 100 : Number(q.limit),
       });
-      return { profile_id: ctx.profileId, commands: commands.map(commandWire) };
     },
   );
-  const params = {
-    type: 'object',
-    required: ['id'],
-    properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
-  };
-  app.get<{ Params: { id: string } }>(
+  const params = routeSchema(commandParams);
+  app.withTypeProvider<ZodJsonSchemaProvider>().get(
     '/commands/:id',
     {
       schema: {
@@ -134,24 +128,15 @@ async function assertConfirmToken(ctx: ApiContext, token: string): Promise<void>
   }
 }
 
-interface KillBody {
-  confirm_token: string;
-  reason?: string;
-  profile_id?: string;
-}
+const killBody = z.strictObject({
+  confirm_token: confirmTokenField,
+  reason: z.string().max(500).optional(),
+  profile_id: profileIdField.optional(),
+});
 
 function registerKillSwitch(app: FastifyInstance, ctx: ApiContext): void {
-  const body = {
-    type: 'object',
-    additionalProperties: false,
-    required: ['confirm_token'],
-    properties: {
-      confirm_token: confirmTokenProperty,
-      reason: { type: 'string', maxLength: 500 },
-      profile_id: profileIdProperty,
-    },
-  };
-  app.post<{ Body: KillBody }>(
+  const body = routeSchema(killBody);
+  app.withTypeProvider<ZodJsonSchemaProvider>().post(
     '/commands/kill-switch',
     {
       schema: {
@@ -173,7 +158,10 @@ function registerKillSwitch(app: FastifyInstance, ctx: ApiContext): void {
         {
           type: 'kill_switch',
           // The engine checks the token again against its own environment.
-          payload: { reason, confirm_token: request.body.confirm_token.trim().toUpperCase() },
+          payload: commandPayload('kill_switch', {
+            reason,
+            confirm_token: request.body.confirm_token.trim().toUpperCase(),
+          }),
           idempotencyKey: idempotencyKeyOf(request),
           correlationId: request.id,
           expires: false,
@@ -192,22 +180,14 @@ function registerKillSwitch(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-interface CancelBody {
-  order_id: string;
-  profile_id?: string;
-}
+const cancelBody = z.strictObject({
+  order_id: z.string().min(1).max(128).regex(tokenPattern),
+  profile_id: profileIdField.optional(),
+});
 
 function registerCancel(app: FastifyInstance, ctx: ApiContext): void {
-  const body = {
-    type: 'object',
-    additionalProperties: false,
-    required: ['order_id'],
-    properties: {
-      order_id: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
-      profile_id: profileIdProperty,
-    },
-  };
-  app.post<{ Body: CancelBody }>(
+  const body = routeSchema(cancelBody);
+  app.withTypeProvider<ZodJsonSchemaProvider>().post(
     '/commands/cancel',
     {
       schema: {
@@ -225,7 +205,7 @@ function registerCancel(app: FastifyInstance, ctx: ApiContext): void {
         ctx,
         {
           type: 'cancel_order',
-          payload: { orderId: request.body.order_id },
+          payload: commandPayload('cancel_order', { orderId: request.body.order_id }),
           idempotencyKey: idempotencyKeyOf(request),
           correlationId: request.id,
           expires: true,
@@ -240,29 +220,15 @@ function registerCancel(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-interface ResumeBody {
-  confirm_token: string;
-  reason: string;
-  profile_id?: string;
-}
+const resumeBody = z.strictObject({
+  confirm_token: confirmTokenField,
+  reason: z.string().min(1).max(500).describe('why (audited); must hold a visible character'),
+  profile_id: profileIdField.optional(),
+});
 
 function registerResume(app: FastifyInstance, ctx: ApiContext): void {
-  const body = {
-    type: 'object',
-    additionalProperties: false,
-    required: ['confirm_token', 'reason'],
-    properties: {
-      confirm_token: confirmTokenProperty,
-      reason: {
-        type: 'string',
-        minLength: 1,
-        maxLength: 500,
-        description: 'why (audited); must hold a visible character',
-      },
-      profile_id: profileIdProperty,
-    },
-  };
-  app.post<{ Body: ResumeBody }>(
+  const body = routeSchema(resumeBody);
+  app.withTypeProvider<ZodJsonSchemaProvider>().post(
     '/commands/resume',
     {
       schema: {
@@ -292,7 +258,10 @@ function registerResume(app: FastifyInstance, ctx: ApiContext): void {
         ctx,
         {
           type: 'resume',
-          payload: { reason, confirm_token: request.body.confirm_token.trim().toUpperCase() },
+          payload: commandPayload('resume', {
+            reason,
+            confirm_token: request.body.confirm_token.trim().toUpperCase(),
+          }),
           idempotencyKey: idempotencyKeyOf(request),
           correlationId: request.id,
           expires: false,

@@ -10,56 +10,26 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AUDIT_ACTIONS } from '../../contract/audit-actions.js';
 import { type Draft, draftContentHash } from '../../core/draft.js';
 import type { OrderIntent } from '../../core/order-request.js';
-import { AUDIT_ACTIONS, actorOf, auditEvent } from '../audit-trail.js';
+import { actorOf, auditEvent } from '../audit-trail.js';
 import { assertProfile } from '../command-service.js';
 import { confirmDraft } from '../confirm-draft.js';
 import type { ApiContext } from '../context.js';
-import { type DraftBody, draftBodySchema, parseDraftBody } from '../draft-intent.js';
+import { draftBodySchema, parseDraftBody } from '../draft-intent.js';
 import { assessDraft } from '../draft-preview.js';
 import { ApiError } from '../errors.js';
 import { commandWire, draftWire } from '../presenters.js';
-import { bool, nstr, profileIdProperty, str, withErrors } from '../schemas.js';
+import { routeSchema, type ZodJsonSchemaProvider } from '../route-schema.js';
+import { profileIdField, withErrors } from '../schemas.js';
+import { ref } from '../wire-schemas.js';
 import { commandReplies, idempotencyHeaders, idempotencyKeyOf } from './commands.js';
 
 const tags = ['commands'];
 
-const draftSchema = {
-  type: 'object',
-  properties: {
-    id: str,
-    profile_id: str,
-    status: str,
-    intent: { type: 'object', additionalProperties: true },
-    content_hash: str,
-    created_at: str,
-    expires_at: str,
-    preview: {
-      type: 'object',
-      properties: {
-        ...Object.fromEntries(
-          ['estimated_price', 'estimated_notional', 'share_of_equity', 'buying_power_after'].map((k) => [
-            k,
-            nstr,
-          ]),
-        ),
-        resulting_position_qty: str,
-      },
-    },
-    verdict: {
-      type: 'object',
-      properties: {
-        allowed: bool,
-        checks: {
-          type: 'array',
-          items: { type: 'object', properties: { check: str, passed: bool, code: nstr, message: str } },
-        },
-      },
-    },
-    command_id: nstr,
-  },
-} as const;
+const draftSchema = ref('Draft');
 
 /** A UUID-shaped id derived from profile and key, so the same key always names the same draft. */
 export function draftIdForKey(profileId: string, key: string): string {
@@ -125,7 +95,7 @@ function replayedDraft(existing: Draft, intent: OrderIntent, key: string): Draft
 }
 
 function registerDraft(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Body: DraftBody }>(
+  app.withTypeProvider<ZodJsonSchemaProvider>().post(
     '/commands/draft',
     {
       schema: {
@@ -158,29 +128,21 @@ function registerDraft(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-interface ConfirmBody {
-  draft_id: string;
-  confirm_phrase?: string;
-  profile_id?: string;
-}
+const confirmBody = z.strictObject({
+  draft_id: z.string().min(1).max(128),
+  confirm_phrase: z
+    .string()
+    .max(200)
+    .describe(
+      'live mode: SIDE QTY SYMBOL as the person reads it from the draft (e.g. BUY 10 AAPL, SELL $500 AAPL); never sent by the API',
+    )
+    .optional(),
+  profile_id: profileIdField.optional(),
+});
 
 function registerConfirm(app: FastifyInstance, ctx: ApiContext): void {
-  const body = {
-    type: 'object',
-    additionalProperties: false,
-    required: ['draft_id'],
-    properties: {
-      draft_id: { type: 'string', minLength: 1, maxLength: 128 },
-      confirm_phrase: {
-        type: 'string',
-        maxLength: 200,
-        description:
-          'live mode: SIDE QTY SYMBOL as the person reads it from the draft (e.g. BUY 10 AAPL, SELL $500 AAPL); never sent by the API',
-      },
-      profile_id: profileIdProperty,
-    },
-  };
-  app.post<{ Body: ConfirmBody }>(
+  const body = routeSchema(confirmBody);
+  app.withTypeProvider<ZodJsonSchemaProvider>().post(
     '/commands/confirm',
     {
       schema: {

@@ -1,11 +1,13 @@
 /**
- * GET /events: Server-Sent Events from the change feed (change-feed.ts). On connect the client
- * gets the current state of every kind (or, with a Last-Event-ID from this feed, only what
- * changed since), then one event per change; a comment line every `keepAliveMs` keeps proxies
- * from closing an idle stream. Disconnects unsubscribe at once; closing the app ends all streams.
+ * GET /events: Server-Sent Events from the change feed (change-feed.ts, which documents each
+ * payload). On connect the client gets the current state of every kind (or, with a Last-Event-ID
+ * from this feed, only what changed since), then one event per change as the change channel
+ * reports it; a comment line every `keepAliveMs` keeps proxies from closing an idle stream.
+ * Disconnects unsubscribe at once; closing the app ends all streams.
  */
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { SSE_EVENT_KINDS } from '../../contract/sse-events.js';
 import type { ChangeFeed, FeedEvent } from '../change-feed.js';
 import type { ApiContext } from '../context.js';
 
@@ -25,7 +27,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext, feed:
     {
       schema: {
         tags: ['events'],
-        summary: 'Server-Sent Events: positions, orders, account, commands, engine, trading_state',
+        summary: `Server-Sent Events: ${SSE_EVENT_KINDS.join(', ')}`,
         produces: ['text/event-stream'],
         headers: { type: 'object', properties: { 'last-event-id': { type: 'string', maxLength: 100 } } },
       },

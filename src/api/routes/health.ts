@@ -8,19 +8,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { isDatabaseUnavailable } from '../../adapters/storage/errors.js';
+import { isHealthyStreamState } from '../../contract/stream-state.js';
 import { timestampMs } from '../../core/time.js';
 import { COMMAND_CLAIM_BOUND_MS, oldestQueued, type UnclaimedCommand } from '../command-service.js';
 import type { ApiContext } from '../context.js';
 import { bool, nstr, str } from '../schemas.js';
-
-/** Trade-stream states the engine reports when it is working as intended. */
-export const HEALTHY_STREAM_STATES = new Set([
-  'connected',
-  'authenticated',
-  'listening',
-  'polling',
-  'disabled',
-]);
 
 const check = { type: 'object', properties: { ok: bool, detail: nstr } } as const;
 
@@ -119,7 +111,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: ApiContext): voi
         reasons.push('no engine heartbeat: the engine has not run for this profile');
       else if (age !== null && age > ctx.options.engineStaleMs)
         reasons.push(`engine heartbeat is stale (${age} ms old)`);
-      if (heartbeat !== null && !HEALTHY_STREAM_STATES.has(heartbeat.streamState)) {
+      if (heartbeat !== null && !isHealthyStreamState(heartbeat.streamState)) {
         reasons.push(`engine trade stream is ${heartbeat.streamState}`);
       }
       const engineOk = heartbeat !== null && !reasons.some((r) => r.startsWith('engine'));

@@ -4,52 +4,34 @@
  * working while the bus is down: they read the database only.
  */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { dec, str as decStr } from '../../core/decimal.js';
-import { compareTimestamps, timestampMs } from '../../core/time.js';
+import { timestampMs } from '../../core/time.js';
 import type { ApiContext } from '../context.js';
-import {
-  accountWire,
-  engineWire,
-  fillWire,
-  orderWire,
-  positionWire,
-  tradingStateWire,
-} from '../presenters.js';
+import { engineWire, tradingStateWire } from '../presenters.js';
+import { routeSchema, type ZodJsonSchemaProvider } from '../route-schema.js';
 import {
   accountSchema,
   bool,
-  engineSchema,
   fillSchema,
-  limitQuery,
+  limitField,
   nstr,
   orderSchema,
   positionSchema,
   str,
-  symbolQuery,
-  timeQuery,
-  tradingStateSchema,
+  symbolField,
+  timeField,
   withErrors,
 } from '../schemas.js';
+import { accountBody, fillsBody, ordersBody, positionsBody } from '../snapshots.js';
+import { ref } from '../wire-schemas.js';
 
 const tags = ['state'];
 const limitOf = (value: string | undefined, fallback: number) =>
   value === undefined ? fallback : Number(value);
 
 function registerProfile(app: FastifyInstance, ctx: ApiContext): void {
-  const response = {
-    type: 'object',
-    properties: {
-      profile_id: str,
-      environment: {
-        ...nstr,
-        description: 'the environment the engine reports (null before its first heartbeat)',
-      },
-      api_environment: str,
-      environment_match: { type: ['boolean', 'null'] },
-      engine: engineSchema,
-      trading_state: tradingStateSchema,
-    },
-  };
+  const response = ref('Profile');
   app.get(
     '/state/profile',
     {
@@ -102,28 +84,13 @@ function registerPositions(app: FastifyInstance, ctx: ApiContext): void {
       // moves in the same transaction as every position write.
       const revision = await ctx.store.positions.revision(ctx.profileId);
       if (revision === null || cache?.revision !== revision) {
-        const body = await positionsSnapshot(ctx);
+        const body = await positionsBody(ctx);
         if (revision === null) return body;
         cache = { revision, json: JSON.stringify(body) };
       }
       return reply.type('application/json; charset=utf-8').send(cache.json);
     },
   );
-}
-
-async function positionsSnapshot(ctx: ApiContext): Promise<Record<string, unknown>> {
-  const positions = await ctx.store.positions.list(ctx.profileId);
-  const asOf = positions.reduce<string | null>(
-    (latest, p) => (latest === null || compareTimestamps(p.asOf, latest) > 0 ? p.asOf : latest),
-    null,
-  );
-  const provenance =
-    positions.length === 0
-      ? 'empty'
-      : positions.every((p) => p.provenance === 'rest')
-        ? 'confirmed'
-        : 'provisional';
-  return { profile_id: ctx.profileId, as_of: asOf, provenance, positions: positions.map(positionWire) };
 }
 
 function registerAccount(app: FastifyInstance, ctx: ApiContext): void {
@@ -137,34 +104,23 @@ function registerAccount(app: FastifyInstance, ctx: ApiContext): void {
         response: withErrors({ 200: response }),
       },
     },
-    async () => {
-      const account = await ctx.store.accounts.latest(ctx.profileId);
-      return { profile_id: ctx.profileId, account: account === null ? null : accountWire(account) };
-    },
+    async () => accountBody(ctx),
   );
 }
 
-interface OrdersQuery {
-  status?: 'open' | 'closed' | 'all';
-  symbol?: string;
-  limit?: string;
-}
+const ordersQuery = z.strictObject({
+  status: z.enum(['open', 'closed', 'all']).optional(),
+  symbol: symbolField.optional(),
+  limit: limitField.optional(),
+});
 
 function registerOrders(app: FastifyInstance, ctx: ApiContext): void {
-  const querystring = {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      status: { type: 'string', enum: ['open', 'closed', 'all'] },
-      symbol: symbolQuery,
-      limit: limitQuery,
-    },
-  };
+  const querystring = routeSchema(ordersQuery);
   const response = {
     type: 'object',
     properties: { profile_id: str, orders: { type: 'array', items: orderSchema } },
   };
-  app.get<{ Querystring: OrdersQuery }>(
+  app.withTypeProvider<ZodJsonSchemaProvider>().get(
     '/state/orders',
     {
       schema: {
@@ -176,39 +132,29 @@ function registerOrders(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const q = request.query;
-      const orders = await ctx.store.orders.list(ctx.profileId, {
+      return ordersBody(ctx, {
         status: q.status ?? 'all',
         ...(q.symbol === undefined ? {} : { symbol: q.symbol.toUpperCase() }),
         limit: limitOf(q.limit, 100),
       });
-      return { profile_id: ctx.profileId, orders: orders.map(orderWire) };
     },
   );
 }
 
-interface FillsQuery {
-  symbol?: string;
-  order_id?: string;
-  since?: string;
-  limit?: string;
-}
+const fillsQuery = z.strictObject({
+  symbol: symbolField.optional(),
+  order_id: z.string().min(1).max(128).optional(),
+  since: timeField.optional(),
+  limit: limitField.optional(),
+});
 
 function registerFills(app: FastifyInstance, ctx: ApiContext): void {
-  const querystring = {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      symbol: symbolQuery,
-      order_id: { type: 'string', minLength: 1, maxLength: 128 },
-      since: timeQuery,
-      limit: limitQuery,
-    },
-  };
+  const querystring = routeSchema(fillsQuery);
   const response = {
     type: 'object',
     properties: { profile_id: str, fills: { type: 'array', items: fillSchema } },
   };
-  app.get<{ Querystring: FillsQuery }>(
+  app.withTypeProvider<ZodJsonSchemaProvider>().get(
     '/state/fills',
     {
       schema: {
@@ -220,46 +166,34 @@ function registerFills(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const q = request.query;
-      const fills = await ctx.store.fills.list(ctx.profileId, {
+      return fillsBody(ctx, {
         ...(q.symbol === undefined ? {} : { symbol: q.symbol.toUpperCase() }),
         ...(q.order_id === undefined ? {} : { orderId: q.order_id }),
         ...(q.since === undefined ? {} : { since: new Date(q.since).toISOString() }),
         limit: limitOf(q.limit, 100),
       });
-      return { profile_id: ctx.profileId, fills: fills.map(fillWire) };
     },
   );
 }
 
-interface PnlQuery {
-  since?: string;
-  until?: string;
-  limit?: string;
-}
+const pnlQuery = z.strictObject({
+  since: timeField.optional(),
+  until: timeField.optional(),
+  limit: limitField.optional(),
+});
 
 function registerPnl(app: FastifyInstance, ctx: ApiContext): void {
-  const querystring = {
-    type: 'object',
-    additionalProperties: false,
-    properties: { since: timeQuery, until: timeQuery, limit: limitQuery },
-  };
-  const point = {
-    type: 'object',
-    properties: {
-      ...Object.fromEntries(['at', 'equity', 'cash', 'pl', 'day_pl', 'source'].map((k) => [k, str])),
-      pl_pct: nstr,
-    },
-  };
+  const querystring = routeSchema(pnlQuery);
   const response = {
     type: 'object',
     properties: {
       profile_id: str,
       base_equity: nstr,
-      points: { type: 'array', items: point },
+      points: { type: 'array', items: ref('PnlPoint') },
       truncated: bool,
     },
   };
-  app.get<{ Querystring: PnlQuery }>(
+  app.withTypeProvider<ZodJsonSchemaProvider>().get(
     '/state/pnl',
     {
       schema: {

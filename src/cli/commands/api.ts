@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { createCommandBus } from '../../adapters/bus/create-command-bus.js';
+import { createChangeNotifier } from '../../adapters/changes/create-change-notifier.js';
 import {
   assertMigrated,
   createDatabase,
@@ -49,9 +50,14 @@ export async function startApi(config: Readonly<Config>, log: Logger): Promise<R
     throw new CliError(`cannot open the database at ${maskDatabaseUrl(config.database.url)}: ${detail}`, 2);
   }
   const bus = createCommandBus(config, db, { onError: (err) => log.warn({ err }, 'command bus error') });
-  const app = await buildApp({ config, store: createStore(db), bus, log });
+  // Changes the engine announces (Redis pub/sub, Postgres LISTEN/NOTIFY; none on SQLite: polling).
+  const changes = createChangeNotifier(config, 'api', {
+    onError: (err) => log.warn({ err }, 'change channel error'),
+  });
+  const app = await buildApp({ config, store: createStore(db), bus, changes, log });
   const running = await listen(app, config.api.host, config.api.port).catch(async (error) => {
     await app.close();
+    await changes.close();
     await bus.close();
     await db.destroy();
     throw new CliError(`cannot listen on ${config.api.host}:${config.api.port}: ${String(error)}`, 1);
@@ -60,6 +66,7 @@ export async function startApi(config: Readonly<Config>, log: Logger): Promise<R
     url: running.url,
     stop: async () => {
       await running.close();
+      await changes.close();
       await bus.close();
       await db.destroy();
     },

@@ -5,6 +5,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
+import { isTerminalCommandStatusText } from '../../contract/commands.js';
 import { createApiClient } from '../api-client.js';
 import { CliError, cliContext } from '../context.js';
 
@@ -14,8 +15,6 @@ interface CommandView {
   result: Record<string, unknown> | null;
   error: { code: string; message: string } | null;
 }
-
-const TERMINAL = new Set(['succeeded', 'failed', 'rejected', 'expired']);
 
 async function askToken(environment: string): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -58,7 +57,7 @@ export function register(program: Command): void {
       const deadline = Date.now() + Number(opts.timeout) * 1000;
       let view = created.command;
       let last = '';
-      while (!TERMINAL.has(view.status)) {
+      while (!isTerminalCommandStatusText(view.status)) {
         if (Date.now() > deadline)
           throw new CliError(
             `still ${view.status} after ${opts.timeout} s; follow it with GET /commands/${view.id}`,

@@ -23,7 +23,9 @@ export interface RiskLimits {
   maxDailyLoss: LossLimit;
 }
 
-export type MarketSession = 'core' | 'pre' | 'post' | 'closed';
+/** Market sessions: core hours, pre-market, after hours, closed. */
+export const MARKET_SESSIONS = ['core', 'pre', 'post', 'closed'] as const;
+export type MarketSession = (typeof MARKET_SESSIONS)[number];
 
 export interface RiskAsset {
   tradable: boolean;

@@ -5,13 +5,16 @@
  * the command's outcome as a value; it throws only for a broken invariant (the executor records
  * that as failed).
  */
+import type { BrokerFailureCode, CommandErrorCode } from '../../contract/commands.js';
 import type { Command, CommandOutcome } from '../../core/command.js';
+import type { DenialCode } from '../../core/risk/denial-codes.js';
 import type { TradingState } from '../../core/trading-state.js';
 import type { Logger } from '../../logging/logger.js';
-import type { Broker } from '../../ports/broker.js';
+import type { Broker, BrokerErrorCode } from '../../ports/broker.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Notifier } from '../../ports/notifier.js';
 import type { Fence, Store } from '../../ports/store.js';
+import type { Announce } from '../change-announcer.js';
 import type { SafetyContext } from '../safety/safety-context.js';
 
 export interface CommandContext {
@@ -43,14 +46,33 @@ export interface CommandContext {
    * is lost. Absent only in tests without a lease.
    */
   fence?: () => Fence;
+  /** Announces committed changes (command states, orders) on the change channel. */
+  announce?: Announce;
 }
 
 export type CommandHandler = (ctx: CommandContext, command: Command) => Promise<CommandOutcome>;
 
-export function failed(code: string, message: string, result?: Record<string, unknown>): CommandOutcome {
+/** A rejection's code: the engine's own, a risk denial code (several: their list), or the broker's. */
+export type RejectionCode = CommandErrorCode | DenialCode | BrokerErrorCode | readonly string[];
+
+export function failed(
+  code: CommandErrorCode | BrokerFailureCode,
+  message: string,
+  result?: Record<string, unknown>,
+): CommandOutcome {
   return { status: 'failed', error: { code, message }, ...(result ? { result } : {}) };
 }
 
-export function rejected(code: string, message: string, result?: Record<string, unknown>): CommandOutcome {
-  return { status: 'rejected', error: { code, message }, ...(result ? { result } : {}) };
+export function rejected(
+  code: RejectionCode,
+  message: string,
+  result?: Record<string, unknown>,
+): CommandOutcome {
+  const text = typeof code === 'string' ? code : code.join(',');
+  return { status: 'rejected', error: { code: text, message }, ...(result ? { result } : {}) };
+}
+
+export function expired(message: string): CommandOutcome {
+  const code: CommandErrorCode = 'expired';
+  return { status: 'expired', error: { code, message } };
 }

@@ -12,10 +12,11 @@
  * order id instead of placing it again. Expiry is the order handler's to decide, after that lookup
  * (submit-order.ts), so an order the broker accepted is never recorded expired.
  */
+import { COMMAND_OUTCOME_ACTIONS } from '../../contract/audit-actions.js';
 import type { Command, CommandOutcome } from '../../core/command.js';
 import { isTerminalCommandStatus } from '../../core/command.js';
 import type { Delivery } from '../../ports/command-bus.js';
-import type { CommandContext } from './command-context.js';
+import { type CommandContext, failed } from './command-context.js';
 import { type CommandRegistry, DETACHED_COMMANDS } from './registry.js';
 
 /** An outcome with this error code is not stored: the engine stopped, the command stays running. */
@@ -60,6 +61,7 @@ export class CommandExecutor {
     if (isTerminalCommandStatus(command.status)) return;
     const claimed = await store.commands.claim(profileId, id, clock.timestamp(), this.ctx.fence?.());
     if (!claimed) return;
+    this.ctx.announce?.('commands', [id]);
     this.#claimed.add(id);
     if (DETACHED_COMMANDS.has(claimed.type)) {
       // The handler's synchronous part runs now (the kill switch closes the submission gate
@@ -86,16 +88,18 @@ export class CommandExecutor {
     }
   }
 
+  /** Resolves once every command this executor is handling now has settled (finished or not). */
+  inFlight(): Promise<void> {
+    return Promise.allSettled([...this.#running.values(), this.detached]).then(() => undefined);
+  }
+
   /** The last detached command's run (tests and shutdown wait on it). */
   detached: Promise<void> = Promise.resolve();
 
   async #run(command: Command): Promise<CommandOutcome> {
     const handler = this.registry[command.type];
     if (!handler) {
-      return {
-        status: 'failed',
-        error: { code: 'unsupported_command', message: `no handler for ${command.type}` },
-      };
+      return failed('unsupported_command', `no handler for ${command.type}`);
     }
     try {
       return await handler(this.ctx, command);
@@ -103,7 +107,7 @@ export class CommandExecutor {
       if (isNotAnOutcome(error)) throw error;
       this.ctx.log.error({ err: error, commandId: command.id }, 'command handler failed');
       const message = error instanceof Error ? error.message : String(error);
-      return { status: 'failed', error: { code: 'internal_error', message } };
+      return failed('internal_error', message);
     }
   }
 
@@ -118,7 +122,7 @@ export class CommandExecutor {
         profileId,
         at,
         actor: 'engine',
-        action: `command.${outcome.status}`,
+        action: COMMAND_OUTCOME_ACTIONS[outcome.status],
         reason: outcome.status === 'succeeded' ? null : outcome.error.message,
         subjectType: 'command',
         subjectId: command.id,
@@ -131,6 +135,7 @@ export class CommandExecutor {
       });
       return done;
     });
+    if (finished) this.ctx.announce?.('commands', [command.id]);
     log.info(
       { commandId: command.id, type: command.type, status: finished?.status ?? 'already_terminal' },
       'command finished',

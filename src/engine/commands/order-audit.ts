@@ -5,13 +5,14 @@
  * (`order.accepted`, `order.rejected_by_broker`, `order.submit_ambiguous`). A broker rejection is
  * also notified. Without the safety context (bare test contexts) nothing is written.
  */
+import type { AuditAction } from '../../contract/audit-actions.js';
 import type { Command } from '../../core/command.js';
 import type { CommandContext } from './command-context.js';
 
 export async function auditOrder(
   ctx: CommandContext,
   command: Command,
-  action: string,
+  action: AuditAction,
   clientOrderId: string,
   data: Record<string, unknown> = {},
   reason: string | null = null,

@@ -20,15 +20,19 @@
  * the stream and reconciliation: never resubmitted. A lost lease is not an outcome: it propagates
  * and the command is left to the engine that holds the lease.
  */
+import { AUDIT_ACTIONS } from '../../contract/audit-actions.js';
+import { clientOrderIdFor } from '../../contract/client-order-id.js';
+import { type CommandPayload, parseCommandPayload } from '../../contract/command-payloads.js';
+import { brokerFailureCode } from '../../contract/commands.js';
 import type { Command, CommandOutcome } from '../../core/command.js';
 import { draftContentHash } from '../../core/draft.js';
 import type { Order } from '../../core/order.js';
-import { clientOrderIdFor, type OrderIntent } from '../../core/order-request.js';
+import type { OrderIntent } from '../../core/order-request.js';
 import { compareTimestamps } from '../../core/time.js';
 import { reducesExposure } from '../../core/trading-state.js';
 import { BrokerError } from '../../ports/broker.js';
 import { WriteRefusedError } from '../fenced-broker.js';
-import { type CommandContext, failed, rejected } from './command-context.js';
+import { type CommandContext, expired, failed, rejected } from './command-context.js';
 import { auditOrder, notifyRejected } from './order-audit.js';
 import { preSubmitDenials } from './pre-submit-risk.js';
 
@@ -42,16 +46,6 @@ export class OutcomeUnknownError extends Error {
     );
     this.name = 'OutcomeUnknownError';
   }
-}
-
-function parseIntent(payload: Readonly<Record<string, unknown>>): OrderIntent | null {
-  const intent = payload.intent as Record<string, unknown> | undefined;
-  if (typeof intent !== 'object' || intent === null) return null;
-  const okSide = intent.side === 'buy' || intent.side === 'sell';
-  const okAmount = typeof intent.qty === 'string' || typeof intent.notional === 'string';
-  if (typeof intent.symbol !== 'string' || !okSide || !okAmount || typeof intent.type !== 'string')
-    return null;
-  return intent as unknown as OrderIntent;
 }
 
 function succeeded(order: Order, note?: string): CommandOutcome {
@@ -83,25 +77,30 @@ async function alreadyPlaced(ctx: CommandContext, clientOrderId: string): Promis
 }
 
 /** The confirmed content hash: the payload's, the stored draft's, and the intent's must agree. */
-async function integrityProblem(ctx: CommandContext, command: Command, intent: OrderIntent) {
-  const draftId = typeof command.payload.draftId === 'string' ? command.payload.draftId : null;
+async function integrityProblem(
+  ctx: CommandContext,
+  payload: CommandPayload<'submit_order'>,
+  intent: OrderIntent,
+) {
+  const draftId = payload.draftId ?? null;
   if (draftId === null) return null;
   const computed = draftContentHash(ctx.profileId, intent);
   const draft = await ctx.store.drafts.get(ctx.profileId, draftId);
-  const confirmed = command.payload.contentHash;
+  const confirmed = payload.contentHash;
   if (draft !== null && draft.contentHash === computed && confirmed === computed) return null;
   return {
     draftId,
     computed,
-    payloadHash: typeof confirmed === 'string' ? confirmed : null,
+    payloadHash: confirmed ?? null,
     draftHash: draft?.contentHash ?? null,
   };
 }
 
 export async function submitOrder(ctx: CommandContext, command: Command): Promise<CommandOutcome> {
-  const intent = parseIntent(command.payload);
-  if (!intent) return rejected('invalid_payload', 'submit_order needs an order intent');
-  const draftId = typeof command.payload.draftId === 'string' ? command.payload.draftId : null;
+  const parsed = parseCommandPayload('submit_order', command.payload);
+  if (!parsed.ok) return rejected('invalid_payload', parsed.message, { field: parsed.field });
+  const intent: OrderIntent = parsed.payload.intent;
+  const draftId = parsed.payload.draftId ?? null;
   const clientOrderId = draftId
     ? clientOrderIdFor('draft', draftId)
     : clientOrderIdFor('command', command.id);
@@ -112,21 +111,28 @@ export async function submitOrder(ctx: CommandContext, command: Command): Promis
   // Read together, decided in order: expiry, integrity, then the lane (entry or exit).
   const [now, problem, reducing] = await Promise.all([
     ctx.store.now(),
-    integrityProblem(ctx, command, intent),
+    integrityProblem(ctx, parsed.payload, intent),
     reduces(ctx, intent),
   ]);
   if (command.expiresAt && compareTimestamps(now, command.expiresAt) > 0) {
-    return { status: 'expired', error: { code: 'expired', message: 'expired before it ran' } };
+    return expired('expired before it ran');
   }
   if (problem) {
     const message = 'the order does not match the draft the person confirmed (content hash mismatch)';
-    await auditOrder(ctx, command, 'draft.integrity_failed', clientOrderId, problem, message);
+    await auditOrder(ctx, command, AUDIT_ACTIONS.draftIntegrityFailed, clientOrderId, problem, message);
     return rejected('draft_integrity_failed', message, { clientOrderId, ...problem });
   }
   const leave = ctx.safety?.states.gate.enter();
   if (leave === null) {
     const message = `${ctx.safety?.states.gate.closedBy ?? 'kill switch'}: trading is HALTED, nothing is sent`;
-    await auditOrder(ctx, command, 'order.denied', clientOrderId, { codes: ['TRADING_HALTED'] }, message);
+    await auditOrder(
+      ctx,
+      command,
+      AUDIT_ACTIONS.orderDenied,
+      clientOrderId,
+      { codes: ['TRADING_HALTED'] },
+      message,
+    );
     return rejected('TRADING_HALTED', message, { clientOrderId, codes: ['TRADING_HALTED'] });
   }
   try {
@@ -147,21 +153,36 @@ async function gatedSubmit(
   if (denials.length > 0) {
     const codes = denials.map((d) => d.code ?? d.check);
     const message = denials.map((d) => d.message).join('; ');
-    await auditOrder(ctx, command, 'order.denied', clientOrderId, { codes, checks: denials }, message);
-    return rejected(codes.join(','), message, { clientOrderId, codes, checks: denials });
+    await auditOrder(
+      ctx,
+      command,
+      AUDIT_ACTIONS.orderDenied,
+      clientOrderId,
+      { codes, checks: denials },
+      message,
+    );
+    return rejected(codes, message, { clientOrderId, codes, checks: denials });
   }
-  await auditOrder(ctx, command, 'order.submitted', clientOrderId, { intent, lane });
+  await auditOrder(ctx, command, AUDIT_ACTIONS.orderSubmitted, clientOrderId, { intent, lane });
   try {
     const order = await ctx.broker.submitOrder({ ...intent, clientOrderId }, { lane });
     await ctx.store.orders.apply(ctx.profileId, order);
-    await auditOrder(ctx, command, 'order.accepted', clientOrderId, {
+    ctx.announce?.('orders', [order.id]);
+    await auditOrder(ctx, command, AUDIT_ACTIONS.orderAccepted, clientOrderId, {
       orderId: order.id,
       status: order.status,
     });
     return succeeded(order);
   } catch (error) {
     if (error instanceof WriteRefusedError) {
-      await auditOrder(ctx, command, 'order.denied', clientOrderId, { codes: [error.code] }, error.message);
+      await auditOrder(
+        ctx,
+        command,
+        AUDIT_ACTIONS.orderDenied,
+        clientOrderId,
+        { codes: [error.code] },
+        error.message,
+      );
       return rejected(error.code, error.message, { clientOrderId, codes: [error.code] });
     }
     if (!(error instanceof BrokerError)) throw error;
@@ -179,7 +200,7 @@ async function brokerFailure(
     await auditOrder(
       ctx,
       command,
-      'order.rejected_by_broker',
+      AUDIT_ACTIONS.orderRejectedByBroker,
       clientOrderId,
       { code: error.code },
       error.message,
@@ -188,13 +209,13 @@ async function brokerFailure(
     return rejected(error.code, error.message, { clientOrderId });
   }
   if (error.code === 'ambiguous') {
-    await auditOrder(ctx, command, 'order.submit_ambiguous', clientOrderId, {}, error.message);
+    await auditOrder(ctx, command, AUDIT_ACTIONS.orderSubmitAmbiguous, clientOrderId, {}, error.message);
     await notifyAmbiguous(ctx, command, clientOrderId, error.message);
     return failed('submit_ambiguous', `${error.message}; reconciliation will settle the order`, {
       clientOrderId,
     });
   }
-  return failed(`broker_${error.code}`, error.message, { clientOrderId });
+  return failed(brokerFailureCode(error.code), error.message, { clientOrderId });
 }
 
 async function notifyAmbiguous(

@@ -10,6 +10,9 @@
  * `loss_limit_tripped`), so after a person re-arms with `resume` the same day's loss does not halt
  * again at the next sync; a new day (a new last_equity) arms it again.
  */
+import { AUDIT_ACTIONS } from '../../contract/audit-actions.js';
+import { parseClientOrderId } from '../../contract/client-order-id.js';
+import { readWatermark, WATERMARKS, writeWatermark } from '../../contract/watermarks.js';
 import { dec } from '../../core/decimal.js';
 import { dailyLossBreached } from '../../core/risk/risk-engine.js';
 import type { Logger } from '../../logging/logger.js';
@@ -18,6 +21,7 @@ import type { Clock, IdGenerator } from '../../ports/clock.js';
 import type { Delivery } from '../../ports/command-bus.js';
 import type { Notifier } from '../../ports/notifier.js';
 import type { Fence, Store } from '../../ports/store.js';
+import type { Announce } from '../change-announcer.js';
 import { deliveryOf } from '../command-sweep.js';
 import type { EngineStatus } from '../engine-status.js';
 import { MarketDataRefresher } from '../market-data.js';
@@ -25,8 +29,6 @@ import { KillSwitchRunner } from './kill-switch.js';
 import { auditWith, notifyWith, type SafetyContext } from './safety-context.js';
 import { resolveSafetyOptions, type SafetyOptions } from './safety-options.js';
 import { TradingStateControl } from './trading-state-control.js';
-
-export const LOSS_LIMIT_KEY = 'loss_limit_tripped';
 
 export interface EngineSafetyDeps {
   store: Store;
@@ -41,6 +43,8 @@ export interface EngineSafetyDeps {
   options?: Partial<SafetyOptions>;
   /** The lease fence trading-state changes are made under (absent only in tests without a lease). */
   fence?: () => Fence;
+  /** Announces committed changes (trading state, the commands it creates). */
+  announce?: Announce;
 }
 
 type Handle = (delivery: Delivery) => Promise<void>;
@@ -71,8 +75,9 @@ export class EngineSafety {
     const account = await store.accounts.latest(profileId);
     if (account === null || !dec(account.lastEquity).gt(0)) return false;
     if (!dailyLossBreached(account.equity, account.lastEquity, risk.maxDailyLoss)) return false;
-    if ((await store.watermarks.get(profileId, LOSS_LIMIT_KEY)) === account.lastEquity) return false;
-    await store.watermarks.set(profileId, LOSS_LIMIT_KEY, account.lastEquity);
+    const tripped = WATERMARKS.lossLimitTripped;
+    if ((await readWatermark(store.watermarks, profileId, tripped)) === account.lastEquity) return false;
+    await writeWatermark(store.watermarks, profileId, tripped, account.lastEquity);
     const loss = dec(account.lastEquity).minus(account.equity).toFixed(2);
     const limit =
       risk.maxDailyLoss.kind === 'amount' ? `$${risk.maxDailyLoss.value}` : `${risk.maxDailyLoss.value}%`;
@@ -121,6 +126,7 @@ export class EngineSafety {
       finishedAt: null,
       expiresAt: null,
     });
+    this.d.announce?.('commands', [command.id]);
     await handle(deliveryOf(command));
   }
 
@@ -130,15 +136,16 @@ export class EngineSafety {
     const coid = update.order.clientOrderId;
     let correlationId: string | null = null;
     let commandId: string | null = null;
-    if (coid.startsWith('ctr-draft-')) {
-      const draft = await store.drafts.get(profileId, coid.slice('ctr-draft-'.length));
+    const origin = parseClientOrderId(coid);
+    if (origin?.kind === 'draft') {
+      const draft = await store.drafts.get(profileId, origin.id);
       commandId = draft?.commandId ?? null;
-    } else if (coid.startsWith('ctr-command-')) commandId = coid.slice('ctr-command-'.length);
+    } else if (origin?.kind === 'command') commandId = origin.id;
     if (commandId !== null)
       correlationId = (await store.commands.get(profileId, commandId))?.correlationId ?? null;
     await this.context.audit({
       actor: 'engine',
-      action: 'fill.recorded',
+      action: AUDIT_ACTIONS.fillRecorded,
       reason: null,
       subjectType: 'order',
       subjectId: coid,

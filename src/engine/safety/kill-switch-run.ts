@@ -5,6 +5,7 @@
  * stops (the command stays `running` and resumes at the next start). Used by ./kill-switch.ts.
  */
 
+import type { AuditAction } from '../../contract/audit-actions.js';
 import type { Command } from '../../core/command.js';
 import { type Decimal, ZERO } from '../../core/decimal.js';
 import type { Logger } from '../../logging/logger.js';
@@ -16,18 +17,7 @@ import type { SafetyOptions } from './safety-options.js';
 import type { AuditInput, NotificationInput } from './safety-types.js';
 import type { TradingStateControl } from './trading-state-control.js';
 
-export const KILL_SWITCH_SUSPENDED_KEY = 'kill_switch_suspended';
 export const LANE: RequestOptions = { lane: 'kill_switch' };
-/** Close orders the kill switch stops waiting for: final, or done for the day (no more fills today). */
-export const FINAL = new Set([
-  'filled',
-  'canceled',
-  'expired',
-  'rejected',
-  'replaced',
-  'done_for_day',
-  'stopped',
-]);
 
 export interface SymbolReport {
   symbol: string;
@@ -104,7 +94,7 @@ export class Run {
     return s;
   }
 
-  audit(action: string, data: Record<string, unknown>, reason: string | null = null): Promise<void> {
+  audit(action: AuditAction, data: Record<string, unknown>, reason: string | null = null): Promise<void> {
     return this.d.audit({
       actor: this.command.actor,
       action,

@@ -14,13 +14,14 @@
  * `running` and is resumed by the next engine start.
  */
 
+import { AUDIT_ACTIONS } from '../../contract/audit-actions.js';
+import { KILL_SWITCH_SETTLED_STATUSES } from '../../contract/order-status.js';
+import { WATERMARKS, writeWatermark } from '../../contract/watermarks.js';
 import type { Command } from '../../core/command.js';
 import { dec, str, ZERO } from '../../core/decimal.js';
 import type { Order } from '../../core/order.js';
 import {
   EngineStoppingError,
-  FINAL,
-  KILL_SWITCH_SUSPENDED_KEY,
   type KillSwitchDeps,
   type KillSwitchReport,
   LANE,
@@ -30,7 +31,6 @@ import {
 
 export {
   EngineStoppingError,
-  KILL_SWITCH_SUSPENDED_KEY,
   type KillSwitchDeps,
   type KillSwitchReport,
   type SymbolReport,
@@ -70,7 +70,7 @@ export class KillSwitchRunner {
     const reason = typeof command.payload.reason === 'string' ? command.payload.reason : 'kill switch';
     const run = new Run(this.d, command, reason, () => this.#stopping);
     const resumed = command.attempts > 1;
-    await run.audit('kill_switch.started', { commandId: command.id, resumed }, reason);
+    await run.audit(AUDIT_ACTIONS.killSwitchStarted, { commandId: command.id, resumed }, reason);
     void this.d.notify({
       kind: 'kill_switch_started',
       title: resumed ? 'Kill switch resumed' : 'Kill switch started',
@@ -87,11 +87,15 @@ export class KillSwitchRunner {
     // (its order stored, so the broker already shows it) before the first listing.
     const inFlight = this.d.states.gate.inFlight;
     await this.d.states.gate.drained();
-    if (inFlight > 0) await run.audit('kill_switch.submissions_settled', { submissions: inFlight });
+    if (inFlight > 0) await run.audit(AUDIT_ACTIONS.killSwitchSubmissionsSettled, { submissions: inFlight });
     const flat = await this.#flatten(run);
     const suspended = flat && this.d.options.suspendBroker ? await this.#suspend(run) : false;
     const report = this.#report(run, flat, suspended, reason);
-    await run.audit('kill_switch.finished', { ...report }, flat ? reason : 'the broker is not flat');
+    await run.audit(
+      AUDIT_ACTIONS.killSwitchFinished,
+      { ...report },
+      flat ? reason : 'the broker is not flat',
+    );
     void this.d.notify({
       kind: 'kill_switch_finished',
       title: flat ? 'Kill switch finished: flat' : 'Kill switch FAILED: not flat',
@@ -122,7 +126,7 @@ export class KillSwitchRunner {
       if (run.rounds >= options.killSwitchMaxRounds) return false;
       run.rounds++;
       if (run.rounds > 1) {
-        await run.audit('kill_switch.retry', {
+        await run.audit(AUDIT_ACTIONS.killSwitchRetry, {
           round: run.rounds,
           openOrders: orders.ok ? orders.value.length : null,
           positions: positions.ok ? positions.value.length : null,
@@ -161,7 +165,7 @@ export class KillSwitchRunner {
           }
         }
       }
-      await run.audit('kill_switch.orders_cancelled', {
+      await run.audit(AUDIT_ACTIONS.killSwitchOrdersCancelled, {
         requested: foreign.length,
         cancelled,
         failed,
@@ -194,7 +198,7 @@ export class KillSwitchRunner {
     }
     for (const f of failed) run.sym(f.symbol).error = f.error;
     for (const s of closed) run.sym(s).error = null;
-    await run.audit('kill_switch.positions_closed', {
+    await run.audit(AUDIT_ACTIONS.killSwitchPositionsClosed, {
       requested: uncovered.length,
       closed: closed.length,
       failed,
@@ -212,7 +216,7 @@ export class KillSwitchRunner {
       const pending = await Promise.all(
         [...run.closeIds].map(async (id) => {
           const o = await store.orders.get(profileId, id);
-          return o === null || !FINAL.has(o.status);
+          return o === null || !KILL_SWITCH_SETTLED_STATUSES.has(o.status);
         }),
       );
       if (run.closeIds.size > 0 && !pending.some(Boolean)) return;
@@ -222,7 +226,8 @@ export class KillSwitchRunner {
 
   async #suspend(run: Run): Promise<boolean> {
     const r = await run.call('suspend trading', () => this.d.broker.setTradeSuspended(true, LANE));
-    if (r.ok) await this.d.store.watermarks.set(this.d.profileId, KILL_SWITCH_SUSPENDED_KEY, 'true');
+    if (r.ok)
+      await writeWatermark(this.d.store.watermarks, this.d.profileId, WATERMARKS.killSwitchSuspended, 'true');
     return r.ok;
   }
 

@@ -6,9 +6,11 @@
  * nothing. HALTED closes the submission gate BEFORE it is written (nothing can start from then on);
  * leaving HALTED reopens it only once the new state is stored.
  */
+import { AUDIT_ACTIONS } from '../../contract/audit-actions.js';
 import type { TradingState } from '../../core/trading-state.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Fence, Store } from '../../ports/store.js';
+import type { Announce } from '../change-announcer.js';
 import type { EngineStatus } from '../engine-status.js';
 import { SubmissionGate } from './submission-gate.js';
 
@@ -26,6 +28,8 @@ export interface TradingStateDeps {
   profileId: string;
   /** The lease fence the write is made under (absent only in tests without a lease). */
   fence?: () => Fence;
+  /** Announces a stored change of state ('trading_state'). */
+  announce?: Announce;
 }
 
 export class TradingStateControl {
@@ -61,7 +65,7 @@ export class TradingStateControl {
         profileId,
         at,
         actor: change.actor,
-        action: 'trading_state.changed',
+        action: AUDIT_ACTIONS.tradingStateChanged,
         reason: change.reason,
         subjectType: 'trading_state',
         subjectId: profileId,
@@ -70,6 +74,7 @@ export class TradingStateControl {
       });
       return before;
     });
+    if (from !== null) this.d.announce?.('trading_state');
     status.persistedTradingState = state;
     if (state !== 'HALTED') this.gate.open();
     return from;

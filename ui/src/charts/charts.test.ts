@@ -18,6 +18,10 @@ const rows = positionRows([
     unrealized_plpc: '0.04',
     as_of: '',
     provenance: 'confirmed',
+    asset_id: null,
+    cost_basis: '0',
+    lastday_price: null,
+    unrealized_intraday_pl: null,
   },
   {
     symbol: 'TSLA',
@@ -30,6 +34,10 @@ const rows = positionRows([
     unrealized_plpc: '-0.04',
     as_of: '',
     provenance: 'confirmed',
+    asset_id: null,
+    cost_basis: '0',
+    lastday_price: null,
+    unrealized_intraday_pl: null,
   },
   {
     symbol: 'FLAT',
@@ -42,6 +50,10 @@ const rows = positionRows([
     unrealized_plpc: '0',
     as_of: '',
     provenance: 'confirmed',
+    asset_id: null,
+    cost_basis: '0',
+    lastday_price: null,
+    unrealized_intraday_pl: null,
   },
 ]);
 
@@ -50,10 +62,34 @@ function values(spec: unknown): Array<Record<string, unknown>> {
 }
 
 const points: PnlPoint[] = [
-  { at: '2026-01-02T15:00:00Z', equity: '1010', pl: '10', day_pl: '5', source: 'sync' },
-  { at: '2026-01-01T00:00:00Z', equity: '1000', pl: '0', day_pl: '0', source: 'history' },
-  { at: '2026-01-02T20:00:00Z', equity: '990', pl: '-10', day_pl: '-15', source: 'sync' },
-  { at: 'garbage', equity: '1', pl: '0', day_pl: '0', source: 'sync' },
+  {
+    at: '2026-01-02T15:00:00Z',
+    equity: '1010',
+    pl: '10',
+    day_pl: '5',
+    source: 'sync',
+    cash: '0',
+    pl_pct: null,
+  },
+  {
+    at: '2026-01-01T00:00:00Z',
+    equity: '1000',
+    pl: '0',
+    day_pl: '0',
+    source: 'history',
+    cash: '0',
+    pl_pct: null,
+  },
+  {
+    at: '2026-01-02T20:00:00Z',
+    equity: '990',
+    pl: '-10',
+    day_pl: '-15',
+    source: 'sync',
+    cash: '0',
+    pl_pct: null,
+  },
+  { at: 'garbage', equity: '1', pl: '0', day_pl: '0', source: 'sync', cash: '0', pl_pct: null },
 ];
 
 describe('chart specs', () => {

@@ -5,11 +5,11 @@
  * engine without a UI change.
  */
 import type { Command } from '../api/types';
+import { isTerminalCommandStatusText } from '../contract';
 
-export const FINAL_STATUSES = ['succeeded', 'failed', 'rejected', 'expired'];
-
+/** A command in a terminal status (the contract's set): it will not change again. */
 export function isFinal(status: string): boolean {
-  return FINAL_STATUSES.includes(status);
+  return isTerminalCommandStatusText(status);
 }
 
 export function commandError(c: Pick<Command, 'error'>): string | null {

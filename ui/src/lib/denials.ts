@@ -4,8 +4,10 @@
  * the message the API sent, so a new check is never hidden.
  */
 import type { RiskCheck } from '../api/types';
+import { type DenialCode, isDenialCode } from '../contract';
 
-export const DENIAL_EXPLANATIONS: Readonly<Record<string, string>> = {
+/** One explanation per denial code of the contract (a new code fails to type-check until explained). */
+export const DENIAL_EXPLANATIONS: Readonly<Record<DenialCode, string>> = {
   TRADING_HALTED:
     'Trading is halted (the kill switch or a loss limit). No new orders until someone re-arms trading.',
   TRADING_REDUCING:
@@ -34,12 +36,15 @@ export const DENIAL_EXPLANATIONS: Readonly<Record<string, string>> = {
   MARKET_CLOSED: 'The market is closed and this order does not qualify for extended hours.',
   DAILY_LOSS_LIMIT: 'Today’s loss limit (RISK_MAX_DAILY_LOSS) has been reached: new risk is blocked.',
   INSUFFICIENT_BUYING_POWER: 'The estimated cost is more than the buying power available.',
+  CONTEXT_UNAVAILABLE:
+    'The engine could not read what the risk checks need (the broker or the ledger), so nothing was sent. Try again shortly.',
 };
 
 /** The explanation for a code, or null when the code is unknown. */
 export function explainCode(code: string | null | undefined): string | null {
   if (!code) return null;
-  return DENIAL_EXPLANATIONS[code.toUpperCase()] ?? null;
+  const upper = code.toUpperCase();
+  return isDenialCode(upper) ? DENIAL_EXPLANATIONS[upper] : null;
 }
 
 export interface Denial {

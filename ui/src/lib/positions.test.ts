@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Position } from '../api/types';
 import { nextSort, positionRows, positionTotals, sortRows } from './positions';
 
-function pos(symbol: string, qty: string, mv: string, pl: string, side = 'long'): Position {
+function pos(symbol: string, qty: string, mv: string, pl: string, side: Position['side'] = 'long'): Position {
   return {
     symbol,
     qty,
@@ -14,6 +14,10 @@ function pos(symbol: string, qty: string, mv: string, pl: string, side = 'long')
     unrealized_plpc: '0.1',
     as_of: '2026-01-01T00:00:00Z',
     provenance: 'confirmed',
+    asset_id: null,
+    cost_basis: '0',
+    lastday_price: null,
+    unrealized_intraday_pl: null,
   };
 }
 

@@ -6,6 +6,9 @@ const now = Date.parse('2026-01-01T00:01:00Z');
 function engine(at: string, stream = 'listening'): EngineInfo {
   return {
     environment: 'paper',
+    holder: 'h',
+    version: 'v',
+    heartbeat_age_ms: 0,
     stream_state: stream,
     heartbeat_at: at,
     last_event_at: null,
@@ -22,7 +25,8 @@ describe('header status', () => {
   });
 
   it('treats the stream as healthy only in the states /health accepts', () => {
-    expect(streamHealthy(engine('2026-01-01T00:00:45Z', 'polling'))).toBe(true);
+    expect(streamHealthy(engine('2026-01-01T00:00:45Z', 'disabled'))).toBe(true);
+    expect(streamHealthy(engine('2026-01-01T00:00:45Z', 'recovering'))).toBe(false);
     expect(streamHealthy(engine('2026-01-01T00:00:45Z', 'reconnecting'))).toBe(false);
   });
 

@@ -2,13 +2,13 @@
  * What the header says about the system: engine connection from the heartbeat age, whether the
  * broker stream is healthy, and the warnings the banner shows. Thresholds follow /health
  * (docs/api.md): a heartbeat older than 30 s is stale; the stream is healthy only in the states
- * listed there.
+ * the contract calls healthy (src/contract/stream-state.ts), the ones /health accepts.
  */
 import type { EngineInfo } from '../api/types';
+import { isHealthyStreamState } from '../contract';
 import { ageMs } from './format';
 
 export const HEARTBEAT_STALE_MS = 30_000;
-export const HEALTHY_STREAM_STATES = ['connected', 'authenticated', 'listening', 'polling', 'disabled'];
 
 export type EngineConnection = 'connected' | 'stale' | 'unknown';
 
@@ -20,7 +20,7 @@ export function engineConnection(engine: EngineInfo | null, nowMs: number): Engi
 }
 
 export function streamHealthy(engine: EngineInfo | null): boolean {
-  return engine !== null && HEALTHY_STREAM_STATES.includes(engine.stream_state);
+  return engine !== null && isHealthyStreamState(engine.stream_state);
 }
 
 /** The banner's warnings, most important first; empty when all is well. */

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../api/types';
-import { applyEvent, environmentOf, INITIAL_STATE, isOpenOrder, upsertCommand } from './live';
+import {
+  applyEvent,
+  environmentOf,
+  FILLS_WINDOW,
+  INITIAL_STATE,
+  isOpenOrder,
+  mergeFills,
+  upsertCommand,
+} from './live';
 
 const msg = (event: string, data: unknown) => ({ event, data: JSON.stringify(data), id: null });
 
@@ -44,5 +52,33 @@ describe('live state from SSE events', () => {
       ['b', 'queued'],
       ['a', 'succeeded'],
     ]);
+  });
+
+  it('merges fills events (deltas) by execution id, newest first, within the window', () => {
+    const f = (id: string, at: string) => ({
+      execution_id: id,
+      order_id: 'o',
+      client_order_id: null,
+      symbol: 'AAPL',
+      side: 'buy' as const,
+      qty: '1',
+      price: '1',
+      at,
+      position_qty: null,
+      source: 'stream' as const,
+    });
+    let s = applyEvent(INITIAL_STATE, msg('fills', { fills: [f('x1', '2026-01-01T00:00:01Z')] }), 1);
+    s = applyEvent(s, msg('fills', { fills: [f('x2', '2026-01-01T00:00:02Z')] }), 2);
+    s = applyEvent(
+      s,
+      msg('fills', { fills: [f('x2', '2026-01-01T00:00:02Z'), f('x1', '2026-01-01T00:00:01Z')] }),
+      3,
+    );
+    expect(s.fills.map((x) => x.execution_id)).toEqual(['x2', 'x1']);
+    const many = Array.from({ length: FILLS_WINDOW + 5 }, (_, i) =>
+      f(`m${i}`, new Date(Date.UTC(2026, 0, 2, 0, 0, i)).toISOString()),
+    );
+    expect(mergeFills(s.fills, many)).toHaveLength(FILLS_WINDOW);
+    expect(mergeFills(s.fills, many)[0]?.execution_id).toBe(`m${FILLS_WINDOW + 4}`);
   });
 });

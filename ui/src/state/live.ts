@@ -15,6 +15,7 @@ import type {
   Profile,
   TradingState,
 } from '../api/types';
+import { isOpenOrderStatus, isSseEventKind } from '../contract';
 
 export interface LiveState {
   profile: Profile | null;
@@ -27,8 +28,9 @@ export interface LiveState {
   commands: Command[];
   engine: EngineInfo | null;
   tradingState: TradingState | null;
-  /** Bumped on every event that can change fills or the P&L series, so the page refetches them. */
+  /** Bumped on every orders event. */
   ordersVersion: number;
+  /** Bumped on every account event, so the page refetches the P&L series. */
   accountVersion: number;
   lastEventAt: number | null;
 }
@@ -68,7 +70,7 @@ export function newestAsOf(positions: readonly Position[]): string | null {
 
 export function applyEvent(state: LiveState, message: SseMessage, nowMs: number): LiveState {
   const data = parse(message.data);
-  if (!data) return state;
+  if (!data || !isSseEventKind(message.event)) return state;
   const next = { ...state, lastEventAt: nowMs };
   switch (message.event) {
     case 'positions': {
@@ -91,6 +93,8 @@ export function applyEvent(state: LiveState, message: SseMessage, nowMs: number)
         account: (data.account as Account | null | undefined) ?? null,
         accountVersion: state.accountVersion + 1,
       };
+    case 'fills':
+      return { ...next, fills: mergeFills(state.fills, (data.fills as Fill[] | undefined) ?? []) };
     case 'commands':
       return { ...next, commands: (data.commands as Command[] | undefined) ?? [] };
     case 'engine':
@@ -102,25 +106,35 @@ export function applyEvent(state: LiveState, message: SseMessage, nowMs: number)
   }
 }
 
+/** How many fills the page keeps (the API's fills window). */
+export const FILLS_WINDOW = 50;
+
+function fillKey(f: Fill): string {
+  return f.execution_id;
+}
+
+/**
+ * A fills event merged into the fills shown: the event holds only fills the stream had not sent
+ * yet (or, on connect, the newest ones), so fills are merged by execution id, newest first, and
+ * the window kept.
+ */
+export function mergeFills(shown: readonly Fill[], incoming: readonly Fill[]): Fill[] {
+  const byKey = new Map(shown.map((f) => [fillKey(f), f]));
+  for (const f of incoming) byKey.set(fillKey(f), f);
+  const time = (f: Fill) => Date.parse(f.at ?? '') || 0;
+  return [...byKey.values()]
+    .sort((a, b) => time(b) - time(a) || (fillKey(b) < fillKey(a) ? -1 : 1))
+    .slice(0, FILLS_WINDOW);
+}
+
 /** The environment the page shows: the engine's when known, else the API's. */
 export function environmentOf(state: Pick<LiveState, 'profile' | 'engine'>): 'paper' | 'live' | null {
   return state.engine?.environment ?? state.profile?.environment ?? state.profile?.api_environment ?? null;
 }
 
-/** Open orders: those the broker may still fill. */
-const OPEN = [
-  'new',
-  'accepted',
-  'pending_new',
-  'partially_filled',
-  'held',
-  'accepted_for_bidding',
-  'pending_replace',
-  'calculated',
-];
-
+/** Open orders: those the broker may still fill (the contract's open set). */
 export function isOpenOrder(o: Pick<Order, 'status'>): boolean {
-  return OPEN.includes(o.status);
+  return isOpenOrderStatus(o.status);
 }
 
 /** Merges a command (from a POST answer or GET /commands/{id}) into the log, newest first. */

@@ -1,19 +1,29 @@
 /**
  * The live account for the page: initial reads of every view, then the SSE stream (fetch-based,
- * so a bearer token can be sent) applied through `applyEvent`. Fills and the P&L series have no
- * SSE kind of their own: they are re-read when orders or the account change. Reconnects are the
- * stream's own; a 401 anywhere asks for a token and restarts everything once it is given.
+ * so a bearer token can be sent) applied through `applyEvent`. Fills come with their own SSE
+ * kind (new fills, merged by execution id); the P&L series has none and is re-read when the
+ * account changes. Reconnects are the stream's own; a 401 anywhere asks for a token and restarts
+ * everything once it is given.
  */
 import { useCallback, useEffect, useReducer, useState } from 'react';
 import { type ApiError, authHeaders, get, onUnauthorized } from '../api/client';
 import { connectEvents, type SseMessage, type StreamStatus } from '../api/sse';
 import type { Account, Command, Fill, Order, PnlPoint, Position, Profile } from '../api/types';
 import { isFinal } from '../lib/commands';
-import { applyEvent, INITIAL_STATE, type LiveState, newestAsOf, upsertCommand } from './live';
+import {
+  applyEvent,
+  FILLS_WINDOW,
+  INITIAL_STATE,
+  type LiveState,
+  mergeFills,
+  newestAsOf,
+  upsertCommand,
+} from './live';
 
 type Action =
   | { kind: 'event'; message: SseMessage; at: number }
   | { kind: 'patch'; patch: Partial<LiveState> }
+  | { kind: 'fills'; fills: Fill[] }
   | { kind: 'command'; command: Command };
 
 function reducer(state: LiveState, action: Action): LiveState {
@@ -22,6 +32,8 @@ function reducer(state: LiveState, action: Action): LiveState {
       return applyEvent(state, action.message, action.at);
     case 'patch':
       return { ...state, ...action.patch };
+    case 'fills':
+      return { ...state, fills: mergeFills(state.fills, action.fills) };
     case 'command':
       return { ...state, commands: upsertCommand(state.commands, action.command) };
   }
@@ -72,8 +84,8 @@ export function useLive(): Live {
     }
   }, []);
 
-  // Initial reads (the stream sends every kind on connect too, but fills, P&L and the profile
-  // are only here).
+  // Initial reads (the stream sends every kind on connect too, but P&L and the profile are only
+  // here).
   // biome-ignore lint/correctness/useExhaustiveDependencies: epoch restarts the reads after a token is given
   useEffect(() => {
     const ac = new AbortController();
@@ -100,13 +112,14 @@ export function useLive(): Live {
     return () => ac.abort();
   }, [epoch, loadAudit]);
 
-  // Fills follow orders; the P&L series follows the account.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: re-read when the versions change
+  // Fills: read once (merged, like the stream's fills events, so neither hides the other); the
+  // P&L series follows the account.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: epoch restarts the read after a token is given
   useEffect(() => {
-    void get<{ fills: Fill[] }>('/state/fills?limit=50')
-      .then((b) => dispatch({ kind: 'patch', patch: { fills: b.fills } }))
+    void get<{ fills: Fill[] }>(`/state/fills?limit=${FILLS_WINDOW}`)
+      .then((b) => dispatch({ kind: 'fills', fills: b.fills }))
       .catch(() => {});
-  }, [state.ordersVersion, epoch]);
+  }, [epoch]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-read when the versions change
   useEffect(() => {
     void get<{ points: PnlPoint[] }>('/state/pnl?limit=999')
