@@ -54,7 +54,7 @@ class CuttableProxy {
   }
 }
 
-const logLines: Array<{ level: number; msg: string; failedPolls?: number }> = [];
+const logLines: Array<{ level: number; msg: string; failedReads?: number }> = [];
 
 await serviceSuite('postgres', () => {
   let scratch: ScratchDatabase;
