@@ -7,11 +7,12 @@
  * Used by `centaur engine` and the all-in-one start.
  */
 
+import { Backoff } from '../core/backoff.js';
 import type { RunningEngine } from '../engine/engine.js';
 import { LeaseHeldError } from '../engine/lease.js';
 import type { Logger } from '../logging/logger.js';
 
-/** How long to wait between attempts to serve again after the lease lapsed. */
+/** How long to wait between attempts to serve again after the lease lapsed (base = cap: fixed). */
 const RESTART_BACKOFF_MS = 2_000;
 /** How long a stop may take before the supervisor goes on without it. */
 const STOP_DEADLINE_MS = 4_500;
@@ -44,8 +45,9 @@ export async function superviseEngine(
       await stopWithin(engine, log);
       if (engine.leaseLoss !== 'lapsed') return { reason: `engine stopped: ${reason}`, leaseHeld: false };
       log.warn({ reason }, 'profile lease lapsed: the engine stopped; serving again once it can');
+      const restart = new Backoff({ baseMs: backoffMs, capMs: backoffMs, jitter: 'none' });
       for (;;) {
-        await new Promise((r) => setTimeout(r, backoffMs).unref());
+        await new Promise((r) => setTimeout(r, restart.next()).unref());
         if (stopping) return { reason: 'stopped', leaseHeld: false };
         try {
           engine = await start();

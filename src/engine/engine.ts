@@ -7,6 +7,7 @@
  * is one transaction, so stopping at any point leaves nothing half-written.
  */
 import { hostname } from 'node:os';
+import { Backoff } from '../core/backoff.js';
 import type { TradingState } from '../core/trading-state.js';
 import type { Logger } from '../logging/logger.js';
 import type { Broker, TradeStream, TradeUpdate } from '../ports/broker.js';
@@ -16,8 +17,8 @@ import type { CommandBus, Consumer } from '../ports/command-bus.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import { VERSION } from '../version.js';
-import { Backoff } from './backoff.js';
 import { announcerFor } from './change-announcer.js';
+import { announceAndSignal, ChangeSignal } from './change-signal.js';
 import { CommandSweep } from './command-sweep.js';
 import { CommandExecutor } from './commands/executor.js';
 import { type CommandRegistry, defaultRegistry } from './commands/registry.js';
@@ -88,6 +89,8 @@ const SETTLE_MS = 2_000;
 const SWEEP_INTERVAL_MS = 2_000;
 const SWEEP_GRACE_MS = 1_000;
 const KILL_SWITCHES = new Set(['kill_switch'] as const);
+/** The startup reconciliation retries after 1 s, doubling up to the poll interval (no jitter). */
+const STARTUP_RETRY_BASE_MS = 1_000;
 
 class Engine implements RunningEngine {
   readonly status = new EngineStatus();
@@ -127,7 +130,8 @@ class Engine implements RunningEngine {
       fence: () => this.lease.fence(),
       assertHeld: () => this.lease.assertHeld(),
     });
-    const announce = announcerFor(d.changes, this.o.profileId, d.log);
+    const changes = new ChangeSignal();
+    const announce = announceAndSignal(announcerFor(d.changes, this.o.profileId, d.log), changes);
     this.parts = { ...d, broker, o: this.o, status: this.status, announce };
     this.detector = new StreamLossDetector(() => d.clock.now().getTime());
     this.reconciler = makeReconciler(this.parts, this.touches, this.detector);
@@ -159,6 +163,7 @@ class Engine implements RunningEngine {
       options: this.o.safety,
       fence: () => this.lease.fence(),
       announce,
+      changes,
     });
     this.executor = this.#makeExecutor();
     this.sweep = new CommandSweep({
@@ -239,9 +244,9 @@ class Engine implements RunningEngine {
   /** Retries the startup reconciliation until it succeeds (true) or the engine stops (false). */
   async #startupReconcile(): Promise<boolean> {
     const backoff = new Backoff({
-      baseMs: 1000,
-      capMs: Math.max(1000, this.o.pollIntervalMs),
-      random: () => 1,
+      baseMs: STARTUP_RETRY_BASE_MS,
+      capMs: Math.max(STARTUP_RETRY_BASE_MS, this.o.pollIntervalMs),
+      jitter: 'none',
     });
     while (!this.#abort.signal.aborted) {
       try {

@@ -6,9 +6,10 @@
  * retried on the same backoff while the socket stays up. Stale callbacks of an old connection are
  * ignored (each attempt has a generation number).
  */
+
+import { Backoff } from '../core/backoff.js';
 import type { StreamState, TradeStream, TradeUpdate } from '../ports/broker.js';
 import type { Clock } from '../ports/clock.js';
-import { Backoff } from './backoff.js';
 import type { EngineStatus } from './engine-status.js';
 
 export interface StreamSupervisorOptions {

@@ -8,6 +8,7 @@
  * runs (startup, gap recovery) bypass the throttle but never overlap another run. A failed run is
  * retried with a growing delay, capped at the poll interval.
  */
+import { backoffDelay } from '../core/backoff.js';
 import type { Clock } from '../ports/clock.js';
 
 export type SyncKind = 'light' | 'full';
@@ -124,7 +125,13 @@ export class SyncScheduler {
         (error) => {
           this.#failures++;
           this.o.onError(error, kind);
-          const delay = Math.min(this.o.pollIntervalMs, this.o.minIntervalMs * 2 ** (this.#failures - 1));
+          // After a failure: minIntervalMs doubling per consecutive failure, capped at the poll interval.
+          const delay = backoffDelay({
+            attempt: this.#failures - 1,
+            baseMs: this.o.minIntervalMs,
+            capMs: this.o.pollIntervalMs,
+            jitter: 'none',
+          });
           if (kind === 'light') this.#lightRequested = true;
           this.#lastRunAt = started + delay - this.o.minIntervalMs;
           if (kind === 'full') this.#nextFullAt = started + delay;

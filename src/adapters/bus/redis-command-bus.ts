@@ -12,6 +12,7 @@
  * command: the engine re-reads queued commands from the database.
  */
 import { Redis } from 'ioredis';
+import { Backoff, type BackoffPolicy } from '../../core/backoff.js';
 import type {
   CommandBus,
   CommandEnvelope,
@@ -35,6 +36,8 @@ export interface RedisCommandBusOptions {
 type StreamEntry = [id: string, fields: string[]];
 
 const FIELDS = ['commandId', 'profileId', 'type', 'enqueuedAt'] as const;
+/** A consumer whose read failed pauses 250 ms before the next try (base = cap: a fixed pause). */
+const READ_RETRY: BackoffPolicy = { baseMs: 250, capMs: 250, jitter: 'none' };
 
 function toFields(envelope: CommandEnvelope): string[] {
   return FIELDS.flatMap((f) => [f, envelope[f]]);
@@ -157,6 +160,7 @@ class RedisConsumer implements Consumer {
 
   /** True while the latest attempt to read (or handle) failed, until one succeeds again. */
   failing = false;
+  readonly #retry = new Backoff(READ_RETRY);
 
   async #run(): Promise<void> {
     while (!this.#stopped) {
@@ -166,13 +170,14 @@ class RedisConsumer implements Consumer {
         await this.#reclaim();
         await this.#readNew();
         this.failing = false;
+        this.#retry.reset();
       } catch (error) {
         if (this.#stopped) return;
         this.failing = true;
         // Redis lost the stream or the group (restarted empty): create both again next time.
         if (isNoGroup(error)) this.#groupReady = false;
         this.s.onError?.(error);
-        await new Promise((r) => setTimeout(r, 250));
+        await new Promise((r) => setTimeout(r, this.#retry.next()));
       }
     }
   }

@@ -15,6 +15,7 @@
  * gone.
  */
 import pg from 'pg';
+import { Backoff } from '../../core/backoff.js';
 import type { Change, ChangeListener, ChangeNotifier } from '../../ports/change-notifier.js';
 import { decodeChange, encodeChange } from './change-codec.js';
 import { type ErrorSink, ListenerSet, PendingChanges } from './change-fanout.js';
@@ -45,7 +46,8 @@ export class PostgresChangeNotifier implements ChangeNotifier {
   #client: pg.Client | null = null;
   #ready = false;
   #listening: Promise<void> | null = null;
-  #attempt = 0;
+  /** Reconnect delays: the shared policy, no jitter (one listener per process). */
+  readonly #reconnect: Backoff;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -57,6 +59,11 @@ export class PostgresChangeNotifier implements ChangeNotifier {
       reconnectCapMs: 5_000,
       ...options,
     };
+    this.#reconnect = new Backoff({
+      baseMs: this.#o.reconnectBaseMs,
+      capMs: this.#o.reconnectCapMs,
+      jitter: 'none',
+    });
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.#o.channel))
       throw new Error(`invalid LISTEN channel name "${this.#o.channel}"`);
     this.#onError = options.onError ?? (() => {});
@@ -136,7 +143,7 @@ export class PostgresChangeNotifier implements ChangeNotifier {
         if (this.#listeners.size > 0) await this.#listen(client);
         if (this.#client !== client) return;
         this.#ready = true;
-        this.#attempt = 0;
+        this.#reconnect.reset();
         const held = this.#pending.take();
         if (held.length > 0) this.#send(client, held);
       })
@@ -172,11 +179,7 @@ export class PostgresChangeNotifier implements ChangeNotifier {
     if (error !== null) this.#onError(error);
     client.end().catch(() => {});
     if (this.#closed || (this.#listeners.size === 0 && this.#pending.size === 0)) return;
-    const delay = Math.min(
-      this.#o.reconnectCapMs,
-      this.#o.reconnectBaseMs * 2 ** Math.min(this.#attempt, 20),
-    );
-    this.#attempt++;
+    const delay = this.#reconnect.next();
     this.#timer = setTimeout(() => {
       this.#timer = null;
       this.#connect();

@@ -8,9 +8,13 @@
  * listeners to `resync`, since pub/sub keeps nothing for a subscriber that was away.
  */
 import { Redis } from 'ioredis';
+import { type BackoffPolicy, backoffDelay } from '../../core/backoff.js';
 import type { Change, ChangeListener, ChangeNotifier } from '../../ports/change-notifier.js';
 import { decodeChange, encodeChange } from './change-codec.js';
 import { type ErrorSink, ListenerSet, PendingChanges } from './change-fanout.js';
+
+/** ioredis's reconnect delays (`times` counts from 1): 100 ms doubling to 2 s, no jitter. */
+const RECONNECT: BackoffPolicy = { baseMs: 50, capMs: 2_000, jitter: 'none' };
 
 export interface RedisChangeNotifierOptions {
   url: string;
@@ -93,7 +97,7 @@ export class RedisChangeNotifier implements ChangeNotifier {
       maxRetriesPerRequest: 1,
       autoResubscribe: false,
       connectTimeout: 2_000,
-      retryStrategy: (times) => Math.min(2_000, 50 * 2 ** Math.min(times, 6)),
+      retryStrategy: (times) => backoffDelay({ ...RECONNECT, attempt: times }),
     });
     connection.on('error', (error: unknown) => this.#onError(error));
     return connection;

@@ -22,6 +22,7 @@ import type { Delivery } from '../../ports/command-bus.js';
 import type { Notifier } from '../../ports/notifier.js';
 import type { Fence, Store } from '../../ports/store.js';
 import type { Announce } from '../change-announcer.js';
+import type { ChangeSignal } from '../change-signal.js';
 import { deliveryOf } from '../command-sweep.js';
 import type { EngineStatus } from '../engine-status.js';
 import { MarketDataRefresher } from '../market-data.js';
@@ -45,6 +46,8 @@ export interface EngineSafetyDeps {
   fence?: () => Fence;
   /** Announces committed changes (trading state, the commands it creates). */
   announce?: Announce;
+  /** Every change the engine commits, in process: the kill switch waits on it. */
+  changes?: ChangeSignal;
 }
 
 type Handle = (delivery: Delivery) => Promise<void>;

@@ -6,18 +6,23 @@
  */
 
 import type { AuditAction } from '../../contract/audit-actions.js';
+import { type BackoffPolicy, backoffDelay } from '../../core/backoff.js';
 import type { Command } from '../../core/command.js';
 import { type Decimal, ZERO } from '../../core/decimal.js';
 import type { Logger } from '../../logging/logger.js';
 import type { Broker, RequestOptions } from '../../ports/broker.js';
 import type { Clock } from '../../ports/clock.js';
 import { StaleFenceError, type Store } from '../../ports/store.js';
+import type { ChangeSignal } from '../change-signal.js';
 import { LeaseLostError } from '../lease.js';
 import type { SafetyOptions } from './safety-options.js';
 import type { AuditInput, NotificationInput } from './safety-types.js';
 import type { TradingStateControl } from './trading-state-control.js';
 
 export const LANE: RequestOptions = { lane: 'kill_switch' };
+
+/** A failed broker call is retried after 50, 100, then 200 ms (the cap is never reached in 4 tries). */
+const CALL_RETRY: BackoffPolicy = { baseMs: 50, capMs: 1_000, jitter: 'none' };
 
 export interface SymbolReport {
   symbol: string;
@@ -58,6 +63,8 @@ export interface KillSwitchDeps {
   states: TradingStateControl;
   audit(event: AuditInput): Promise<void>;
   notify(notification: NotificationInput): Promise<void>;
+  /** The engine's committed changes: the settle wait wakes on order changes (absent: it polls). */
+  changes?: ChangeSignal;
 }
 
 export interface SymbolState {
@@ -116,7 +123,7 @@ export class Run {
       if (this.stopping()) throw new EngineStoppingError();
       if (i > 0) {
         this.retries++;
-        await this.d.clock.sleep(50 * 2 ** (i - 1));
+        await this.d.clock.sleep(backoffDelay({ ...CALL_RETRY, attempt: i - 1 }));
       }
       this.calls++;
       try {

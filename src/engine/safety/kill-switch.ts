@@ -17,9 +17,11 @@
 import { AUDIT_ACTIONS } from '../../contract/audit-actions.js';
 import { KILL_SWITCH_SETTLED_STATUSES } from '../../contract/order-status.js';
 import { WATERMARKS, writeWatermark } from '../../contract/watermarks.js';
+import { backoffDelay } from '../../core/backoff.js';
 import type { Command } from '../../core/command.js';
 import { dec, str, ZERO } from '../../core/decimal.js';
 import type { Order } from '../../core/order.js';
+import { changedWithin } from '../change-signal.js';
 import {
   EngineStoppingError,
   type KillSwitchDeps,
@@ -36,9 +38,21 @@ export {
   type SymbolReport,
 } from './kill-switch-run.js';
 
+/** The settle wait's first look at the ledger, and its poll period without a change signal. */
+const SETTLE_MIN_WAIT_MS = 20;
+const POLL_MS = 25;
+
+/** The wait between rounds doubles from `killSwitchBaseDelayMs` up to this cap (no jitter). */
+const ROUND_WAIT_CAP_MS = 2_000;
+
 export class KillSwitchRunner {
   #current: Promise<KillSwitchReport> | null = null;
   #stopping = false;
+  #wakeOnStop: () => void = () => {};
+  /** Resolves when stop() is called: a settle wait ends at once. */
+  readonly #stopped = new Promise<void>((resolve) => {
+    this.#wakeOnStop = resolve;
+  });
 
   constructor(private readonly d: KillSwitchDeps) {}
 
@@ -63,6 +77,7 @@ export class KillSwitchRunner {
   /** Makes a running kill switch give up at its next step (its command stays running). */
   stop(): Promise<unknown> {
     this.#stopping = true;
+    this.#wakeOnStop();
     return this.#current?.catch(() => {}) ?? Promise.resolve();
   }
 
@@ -139,7 +154,15 @@ export class KillSwitchRunner {
           orders.value,
           positions.value.map((p) => p.symbol),
         );
-      await this.#settle(run, Math.min(2_000, options.killSwitchBaseDelayMs * 2 ** (run.rounds - 1)));
+      await this.#settle(
+        run,
+        backoffDelay({
+          attempt: run.rounds - 1,
+          baseMs: options.killSwitchBaseDelayMs,
+          capMs: ROUND_WAIT_CAP_MS,
+          jitter: 'none',
+        }),
+      );
     }
   }
 
@@ -205,22 +228,37 @@ export class KillSwitchRunner {
     });
   }
 
-  /** Waits until the close orders are final in the ledger (stream) or `maxMs` passed. */
+  /**
+   * Waits until the close orders are final in the ledger (stream) or `maxMs` passed. Woken by the
+   * engine's order changes (change-signal.ts): the ledger is read again only when an order changed.
+   * Without a change signal (a runner built on its own) it reads every POLL_MS instead.
+   */
   async #settle(run: Run, maxMs: number): Promise<void> {
-    const { clock, store, profileId } = this.d;
+    const { clock, store, profileId, changes } = this.d;
     const deadline = clock.now().getTime() + maxMs;
-    const minWait = Math.min(maxMs, 20);
-    await clock.sleep(minWait);
+    await clock.sleep(Math.min(maxMs, SETTLE_MIN_WAIT_MS));
     while (clock.now().getTime() < deadline) {
       if (this.#stopping) throw new EngineStoppingError();
+      // Subscribed before the read, so an order committed during it still wakes the wait.
+      const wait = changes?.next(['orders']);
       const pending = await Promise.all(
         [...run.closeIds].map(async (id) => {
           const o = await store.orders.get(profileId, id);
           return o === null || !KILL_SWITCH_SETTLED_STATUSES.has(o.status);
         }),
       );
-      if (run.closeIds.size > 0 && !pending.some(Boolean)) return;
-      await clock.sleep(Math.min(25, Math.max(1, deadline - clock.now().getTime())));
+      const left = Math.max(1, deadline - clock.now().getTime());
+      if (run.closeIds.size > 0 && !pending.some(Boolean)) {
+        wait?.cancel();
+        return;
+      }
+      if (wait === undefined) await clock.sleep(Math.min(POLL_MS, left));
+      else
+        await changedWithin(
+          { changed: Promise.race([wait.changed, this.#stopped]), cancel: wait.cancel },
+          left,
+          clock,
+        );
     }
   }
 

@@ -5,6 +5,7 @@
  * `connectEvents` keeps one stream open, resends Last-Event-ID and reconnects with a capped
  * backoff until stopped.
  */
+import { type BackoffPolicy, backoffDelay } from '../contract';
 
 export interface SseMessage {
   event: string;
@@ -64,10 +65,12 @@ export class SseParser {
   }
 }
 
+/** Without a `retry:` from the server, reconnects start at 1 s; they double up to 15 s (no jitter). */
+const RECONNECT: BackoffPolicy = { baseMs: 1_000, capMs: 15_000, jitter: 'none' };
+
 /** Reconnect delay: the server's retry (or 1 s) doubled per consecutive failure, capped at 15 s. */
 export function reconnectDelay(failures: number, retryMs: number | null): number {
-  const base = retryMs ?? 1_000;
-  return Math.min(15_000, base * 2 ** Math.max(0, failures - 1));
+  return backoffDelay({ ...RECONNECT, baseMs: retryMs ?? RECONNECT.baseMs, attempt: failures - 1 });
 }
 
 export type StreamStatus = 'connecting' | 'open' | 'reconnecting' | 'unauthorized';
