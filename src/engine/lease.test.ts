@@ -121,7 +121,6 @@ describe('LeaseKeeper (10 s TTL renewed every 3 s)', () => {
     await tick(clock, 3_500);
     expect(lost).toEqual(['another engine took the profile lease']);
     expect(kinds).toEqual(['taken']);
-    expect(a.signal.aborted).toBe(true);
     expect(() => a.assertHeld()).toThrow(LeaseLostError);
 
     const lost2: string[] = [];
@@ -156,7 +155,6 @@ describe('LeaseKeeper (10 s TTL renewed every 3 s)', () => {
     expect(() => late.assertHeld()).not.toThrow();
     jumped.now += 8_500; // past ttl minus the 2 s safety margin, though the store's lease still runs
     expect(() => late.fence()).toThrow(LeaseLostError);
-    expect(late.signal.aborted).toBe(true);
     expect(lost.at(-1)).toContain('lapsed');
   });
 

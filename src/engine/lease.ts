@@ -64,18 +64,12 @@ export class LeaseKeeper {
   #token: number | null = null;
   #lost: string | null = null;
   #stopped = false;
-  readonly #abort = new AbortController();
   readonly #monotonic: () => number;
   readonly #safetyMs: number;
 
   constructor(private readonly o: LeaseOptions) {
     this.#monotonic = o.monotonic ?? (() => performance.now());
     this.#safetyMs = o.safetyMs ?? Math.max(1_000, Math.floor(o.ttlMs / 5));
-  }
-
-  /** Aborted when the lease is lost: in-flight work stops before its next broker call. */
-  get signal(): AbortSignal {
-    return this.#abort.signal;
   }
 
   /** Takes the lease; throws LeaseHeldError naming the holder when another engine has it. */
@@ -102,16 +96,6 @@ export class LeaseKeeper {
       const reason = 'the lease lapsed before it could be renewed (process paused or database unreachable)';
       this.#lose(reason, 'lapsed');
       throw new LeaseLostError(reason);
-    }
-  }
-
-  /** True while the lease is held and believed unexpired. */
-  get held(): boolean {
-    try {
-      this.assertHeld();
-      return true;
-    } catch {
-      return false;
     }
   }
 
@@ -158,7 +142,6 @@ export class LeaseKeeper {
   #lose(reason: string, kind: LeaseLossKind): void {
     if (this.#lost !== null) return;
     this.#lost = reason;
-    this.#abort.abort(new LeaseLostError(reason));
     if (this.#stopped) return;
     this.#stopped = true;
     this.#timer?.cancel();
@@ -171,7 +154,6 @@ export class LeaseKeeper {
     this.#timer?.cancel();
     if (this.#lost !== null) return;
     this.#lost = 'released';
-    this.#abort.abort(new LeaseLostError('released'));
     await this.o.leases.release(this.o.profileId, this.o.holder);
   }
 }

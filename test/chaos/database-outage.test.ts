@@ -10,6 +10,7 @@
  * The open /health never shows the database address (item 7) while it is unreachable.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POLL_INTERVAL_MS } from '../support/processes.js';
 import { serviceSuite } from '../support/services.js';
 import {
   alive,
@@ -154,7 +155,9 @@ await serviceSuite('postgres', () => {
           ),
         );
         if (!alive(apiProc)) problems.push(`api exited (${apiProc.child.exitCode}) during the outage`);
-        await new Promise((r) => setTimeout(r, 100)); // polling interval between probe rounds
+        // Time is what is tested here: the API must keep answering for the whole outage, so the
+        // probe rounds are spread over OUTAGE_MS at the polling cadence.
+        await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
       }
       calm = true;
       await storming;

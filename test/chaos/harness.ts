@@ -20,11 +20,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { alive, freePort, type Proc, ProcessGroup, SIM_KEY, SIM_SECRET } from '../support/processes.js';
+import {
+  alive,
+  freePort,
+  GiveUp,
+  type Proc,
+  ProcessGroup,
+  pollUntil,
+  SIM_KEY,
+  SIM_SECRET,
+} from '../support/processes.js';
 import { postgresUrl, redisUrl, serviceAvailable, serviceSuite } from '../support/services.js';
 import { Client, SimClient } from './clients.js';
 
-export { alive, type Proc, SIM_HEADERS } from '../support/processes.js';
+export { alive, GiveUp, type Proc, SIM_HEADERS } from '../support/processes.js';
 export {
   Client,
   type HttpReply,
@@ -74,9 +83,6 @@ export interface CommandView {
   expires_at: string | null;
   payload: Record<string, unknown>;
 }
-
-/** Thrown by an `eventually` probe to stop waiting (the condition can no longer be met). */
-export class GiveUp extends Error {}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -335,33 +341,9 @@ export class Cluster {
     return r.json.trading_state.state;
   }
 
-  /**
-   * Polls `probe` every 100 ms until it returns a value other than undefined; a probe that throws
-   * counts as "not yet", except a GiveUp, which ends the wait at once. Throws with every process's
-   * log tail at the deadline.
-   */
-  async eventually<T>(
-    probe: () => Promise<T | undefined>,
-    timeoutMs = 30_000,
-    what = 'condition',
-  ): Promise<T> {
-    const started = Date.now();
-    let last: unknown = null;
-    for (;;) {
-      try {
-        const value = await probe();
-        if (value !== undefined) return value;
-      } catch (error) {
-        if (error instanceof GiveUp) throw new Error(`${what}: ${error.message}; logs:\n${this.logs()}`);
-        last = error;
-      }
-      if (Date.now() - started > timeoutMs) {
-        throw new Error(
-          `${what} not met within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}; logs:\n${this.logs()}`,
-        );
-      }
-      await sleep(100);
-    }
+  /** pollUntil (test/support/processes.ts) with every process's log tail in the failure message. */
+  eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+    return pollUntil(probe, { timeoutMs, what, context: () => this.logs() });
   }
 
   /** The tail of every process's output (for failure messages). */

@@ -12,8 +12,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort } from '../support/processes.js';
-import { type ServiceName, serviceAvailable, serviceSuite } from '../support/services.js';
+import { freePort, pollUntil } from '../support/processes.js';
+import { postgresAccepts, type ServiceName, serviceAvailable, serviceSuite } from '../support/services.js';
 
 /**
  * serviceSuite for several services: registers `suite` when all are reachable, else lets
@@ -26,14 +26,9 @@ export async function servicesSuite(names: ServiceName[], suite: () => void): Pr
   suite();
 }
 
-/** Polls `probe` every 100 ms until it is true; throws `what` after `timeoutMs`. */
+/** Waits until `probe` is true (pollUntil); throws `what` after `timeoutMs`. */
 export async function until(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    if (await probe().catch(() => false)) return;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await pollUntil(async () => ((await probe()) ? true : undefined), { timeoutMs, what });
 }
 
 /** Sends one command to Redis on 127.0.0.1:port and returns the first reply line (RESP, raw). */
@@ -219,18 +214,8 @@ export class PostgresCluster {
   }
 
   /** True when `select 1` succeeds. */
-  async accepting(): Promise<boolean> {
-    const client = new pg.Client({ connectionString: this.url(), connectionTimeoutMillis: 1000 });
-    client.on('error', () => {});
-    try {
-      await client.connect();
-      await client.query('select 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => {});
-    }
+  accepting(): Promise<boolean> {
+    return postgresAccepts(this.url(), 1000);
   }
 
   async createDatabase(name: string): Promise<string> {

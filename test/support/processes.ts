@@ -69,19 +69,9 @@ export class ProcessGroup {
     return this.procs.map((p) => `--- ${p.name}\n${p.output().slice(-tail)}`).join('\n');
   }
 
-  /** Polls `probe` (every 100 ms) until it returns a value other than undefined. */
-  async eventually<T>(
-    probe: () => Promise<T | undefined>,
-    timeoutMs = 30_000,
-    what = 'condition',
-  ): Promise<T> {
-    const started = Date.now();
-    for (;;) {
-      const value = await probe().catch(() => undefined);
-      if (value !== undefined) return value;
-      if (Date.now() - started > timeoutMs) throw new Error(`${what} not met in time; logs:\n${this.logs()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  /** pollUntil with every process's log tail in the failure message. */
+  eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+    return pollUntil(probe, { timeoutMs, what, context: () => this.logs() });
   }
 
   /** SIGTERM to everything still running (newest first), then waits for the exits. */
@@ -93,6 +83,41 @@ export class ProcessGroup {
 
   killAll(): void {
     for (const p of this.procs) if (alive(p)) p.child.kill('SIGKILL');
+  }
+}
+
+/** Thrown by a probe to end a pollUntil wait at once (the awaited state can no longer occur). */
+export class GiveUp extends Error {}
+
+/** How often pollUntil looks: the cadence of a wait on state that has no event to await. */
+export const POLL_INTERVAL_MS = 100;
+
+/**
+ * Waits for a state, not for a time: calls `probe` every POLL_INTERVAL_MS until it returns a value
+ * other than undefined. A probe that throws counts as "not yet" (its error is kept for the
+ * message), except a GiveUp, which ends the wait at once. Throws after `timeoutMs`, with
+ * `context()` (e.g. process logs) appended.
+ */
+export async function pollUntil<T>(
+  probe: () => Promise<T | undefined>,
+  o: { timeoutMs: number; what: string; context?: () => string },
+): Promise<T> {
+  const started = Date.now();
+  const tail = () => (o.context ? `; logs:\n${o.context()}` : '');
+  let last: unknown = null;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      if (error instanceof GiveUp) throw new Error(`${o.what}: ${error.message}${tail()}`);
+      last = error;
+    }
+    if (Date.now() - started > o.timeoutMs) {
+      const lastError = last ? ` (last error: ${String(last)})` : '';
+      throw new Error(`${o.what} not met within ${o.timeoutMs} ms${lastError}${tail()}`);
+    }
+    await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
   }
 }
 

@@ -26,23 +26,26 @@ function masked(url: string): string {
 
 const cache = new Map<ServiceName, Promise<boolean>>();
 
+/** True when `select 1` succeeds on `url` within `timeoutMs` (never throws). */
+export async function postgresAccepts(url: string, timeoutMs: number): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /** True when `select 1` succeeds against postgresUrl() within two seconds. */
 export function postgresAvailable(): Promise<boolean> {
   let probe = cache.get('postgres');
   if (!probe) {
-    probe = (async () => {
-      const client = new pg.Client({ connectionString: postgresUrl(), connectionTimeoutMillis: 2000 });
-      client.on('error', () => {});
-      try {
-        await client.connect();
-        await client.query('select 1');
-        return true;
-      } catch {
-        return false;
-      } finally {
-        await client.end().catch(() => {});
-      }
-    })();
+    probe = postgresAccepts(postgresUrl(), 2000);
     cache.set('postgres', probe);
   }
   return probe;
